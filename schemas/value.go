@@ -1,7 +1,6 @@
 package schemas
 
 import (
-	"bytes"
 	"encoding/hex"
 	"fmt"
 	"math"
@@ -347,18 +346,43 @@ func AppendUUID(dst []byte, u [16]byte) []byte {
 // optional braces).
 func ParseUUID(s string) ([16]byte, error) {
 	var u [16]byte
-	b := []byte(s)
-	if len(b) == 38 && b[0] == '{' && b[37] == '}' {
-		b = b[1:37]
+	if len(s) == 38 && s[0] == '{' && s[37] == '}' {
+		s = s[1:37]
 	}
-	b = bytes.ReplaceAll(b, []byte{'-'}, nil)
-	if len(b) != 32 {
+	n := 0
+	for i := 0; i < len(s); {
+		if s[i] == '-' && (i == 8 || i == 13 || i == 18 || i == 23 || len(s) != 36) {
+			i++
+			continue
+		}
+		if n == 16 || i+1 >= len(s) {
+			return u, fmt.Errorf("invalid UUID %q: want 32 hex digits", s)
+		}
+		hi, ok1 := unhex(s[i])
+		lo, ok2 := unhex(s[i+1])
+		if !ok1 || !ok2 {
+			return u, fmt.Errorf("invalid UUID %q: bad hex digit", s)
+		}
+		u[n] = hi<<4 | lo
+		n++
+		i += 2
+	}
+	if n != 16 {
 		return u, fmt.Errorf("invalid UUID %q: want 32 hex digits", s)
 	}
-	if _, err := hex.Decode(u[:], b); err != nil {
-		return u, fmt.Errorf("invalid UUID %q: %w", s, err)
-	}
 	return u, nil
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
 }
 
 func be64(b []byte) uint64 {
