@@ -279,4 +279,3 @@ func TestDecodeErrors(t *testing.T) {
 		t.Errorf("payload without hint: %v, want ErrNoSchema", err)
 	}
 }
-
