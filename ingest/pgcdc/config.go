@@ -1,0 +1,104 @@
+package pgcdc
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Snapshot modes.
+const (
+	SnapshotInitial     = "initial"      // snapshot the tables when the slot is created, then stream
+	SnapshotNever       = "never"        // only stream
+	SnapshotInitialOnly = "initial_only" // snapshot, then stop
+)
+
+// Config says what to capture and where to send it.
+type Config struct {
+	// DSN is a PostgreSQL connection string (URL or key=value).
+	DSN string
+	// Slot and Publication are created if missing; an existing publication
+	// is used as it is.
+	Slot        string
+	Publication string
+	// Tables lists "schema.table" names; empty means every table in the
+	// publication (which is created FOR ALL TABLES when missing).
+	Tables []string
+	// Snapshot is one of SnapshotInitial, SnapshotNever, SnapshotInitialOnly.
+	Snapshot string
+	// TopicPrefix names topics <prefix>.<schema>.<table>.
+	TopicPrefix string
+	// Partitions and ReplicationFactor are used for topics created here.
+	Partitions        int32
+	ReplicationFactor int16
+	// StatusInterval is how often standby status updates are sent.
+	StatusInterval time.Duration
+	// SnapshotBatch is how many rows a snapshot reads per fetch.
+	SnapshotBatch int
+}
+
+var identRE = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
+
+func (c Config) withDefaults() Config {
+	if c.Slot == "" {
+		c.Slot = "helios"
+	}
+	if c.Publication == "" {
+		c.Publication = "helios"
+	}
+	if c.Snapshot == "" {
+		c.Snapshot = SnapshotInitial
+	}
+	if c.TopicPrefix == "" {
+		c.TopicPrefix = "helios"
+	}
+	if c.Partitions == 0 {
+		c.Partitions = 1
+	}
+	if c.ReplicationFactor == 0 {
+		c.ReplicationFactor = 1
+	}
+	if c.StatusInterval == 0 {
+		c.StatusInterval = time.Second
+	}
+	if c.SnapshotBatch == 0 {
+		c.SnapshotBatch = 10_000
+	}
+	return c
+}
+
+// Validate reports every problem of the configuration at once.
+func (c Config) Validate() error {
+	var errs []error
+	if c.DSN == "" {
+		errs = append(errs, errors.New("pg dsn: required"))
+	}
+	if !identRE.MatchString(c.Slot) {
+		errs = append(errs, fmt.Errorf("slot %q: want lower-case letters, digits and _ (PostgreSQL slot names)", c.Slot))
+	}
+	if !identRE.MatchString(c.Publication) {
+		errs = append(errs, fmt.Errorf("publication %q: want lower-case letters, digits and _", c.Publication))
+	}
+	for _, t := range c.Tables {
+		if s, n, ok := strings.Cut(t, "."); !ok || s == "" || n == "" {
+			errs = append(errs, fmt.Errorf("table %q: want schema.table", t))
+		}
+	}
+	switch c.Snapshot {
+	case SnapshotInitial, SnapshotNever, SnapshotInitialOnly:
+	default:
+		errs = append(errs, fmt.Errorf("snapshot %q: want initial, never or initial_only", c.Snapshot))
+	}
+	if c.Partitions < 1 {
+		errs = append(errs, fmt.Errorf("partitions %d: want at least 1", c.Partitions))
+	}
+	if c.ReplicationFactor < 1 {
+		errs = append(errs, fmt.Errorf("replication factor %d: want at least 1", c.ReplicationFactor))
+	}
+	if c.StatusInterval < 10*time.Millisecond {
+		errs = append(errs, fmt.Errorf("status interval %s: want at least 10ms", c.StatusInterval))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,587 @@
+package pgcdc
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pglogrepl"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgproto3"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/heliosdb/helios-etl/schemas"
+	"github.com/heliosdb/helios-etl/schemas/envelope"
+)
+
+// Errors the caller may act on.
+var (
+	// ErrWalLevel means the server's wal_level is not logical.
+	ErrWalLevel = errors.New("pgcdc: wal_level is not logical")
+	// ErrSlotLost means the slot's WAL was removed (wal_status = lost).
+	ErrSlotLost = errors.New("pgcdc: replication slot lost its WAL")
+	// ErrSlotAhead means the slot confirmed more than this source ever
+	// acknowledged: changes were consumed elsewhere, or the slot was
+	// recreated, and would be missing from Kafka.
+	ErrSlotAhead = errors.New("pgcdc: replication slot is ahead of the checkpoint")
+)
+
+// Header names of the records produced.
+const (
+	HeaderLSN           = "helios.lsn"
+	HeaderTxID          = "helios.txid"
+	HeaderSchemaVersion = "helios.schema_version"
+)
+
+// Deps are the source's collaborators, built by the caller.
+type Deps struct {
+	Producer Producer
+	Topics   Topics
+	Store    Store
+	Types    Types
+	Logger   *slog.Logger
+	// Registerer receives the metrics; nil means none are registered.
+	Registerer prometheus.Registerer
+	// Now is the clock, for tests; nil means time.Now.
+	Now func() time.Time
+}
+
+// Source streams one replication slot to Kafka.
+type Source struct {
+	cfg     Config
+	deps    Deps
+	log     *slog.Logger
+	metrics *metrics
+	enc     *envelope.Encoder
+	tracker *tracker
+
+	rels        map[uint32]*relation
+	cat         *catalog
+	dbName      string
+	serverWAL   uint64
+	lastSaved   uint64
+	lastCommit  time.Time // commit time of the newest transaction seen
+	cur         *txnState
+	curXid      int64
+	curCommitUs int64
+}
+
+// relation is a table as the stream knows it now.
+type relation struct {
+	schema *schemas.Schema
+	values []ValueFunc
+	topic  string
+	table  string // schema.table
+	nsp    string
+	name   string
+}
+
+// New checks the configuration and returns a source; it starts nothing.
+func New(cfg Config, deps Deps) (*Source, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("pgcdc config: %w", err)
+	}
+	if deps.Producer == nil || deps.Topics == nil || deps.Store == nil || deps.Types == nil {
+		return nil, errors.New("pgcdc: Producer, Topics, Store and Types are required")
+	}
+	if deps.Logger == nil {
+		deps.Logger = slog.New(slog.DiscardHandler)
+	}
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	m, err := newMetrics(deps.Registerer)
+	if err != nil {
+		return nil, err
+	}
+	return &Source{
+		cfg: cfg, deps: deps, log: deps.Logger.With("slot", cfg.Slot), metrics: m,
+		enc:  envelope.NewEncoder(envelope.Options{TopicPrefix: cfg.TopicPrefix}),
+		rels: make(map[uint32]*relation),
+	}, nil
+}
+
+func (s *Source) lsnKey() string      { return "pgcdc/" + s.cfg.Slot + "/lsn" }
+func (s *Source) snapshotKey() string { return "pgcdc/" + s.cfg.Slot + "/snapshot_done" }
+
+// Run captures changes until ctx is cancelled or an error stops it. On
+// cancellation it stops reading, waits for Kafka to acknowledge what was
+// produced, saves the checkpoint and confirms it to the server before it
+// returns nil.
+func (s *Source) Run(ctx context.Context) error {
+	conn, err := pgx.Connect(ctx, s.cfg.DSN)
+	if err != nil {
+		return fmt.Errorf("pgcdc: connect: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	s.cat = &catalog{conn: conn}
+	if err := s.prepare(ctx, conn); err != nil {
+		return err
+	}
+	start, err := s.loadLSN()
+	if err != nil {
+		return err
+	}
+	slot, err := s.slotStatus(ctx, conn)
+	if err != nil {
+		return err
+	}
+	done, err := s.deps.Store.Get(s.snapshotKey())
+	if err != nil {
+		return fmt.Errorf("pgcdc: read snapshot status: %w", err)
+	}
+	wantSnapshot := s.cfg.Snapshot != SnapshotNever && done == nil
+
+	rconn, err := s.replicationConn(ctx)
+	if err != nil {
+		return err
+	}
+	defer rconn.Close(context.WithoutCancel(ctx))
+
+	if slot.exists && wantSnapshot {
+		// A snapshot that did not finish cannot be resumed from its exported
+		// snapshot: start over with a new slot (rows are upserts by key).
+		s.log.Warn("snapshot did not finish before; dropping the slot to take it again")
+		if err := pglogrepl.DropReplicationSlot(ctx, rconn, s.cfg.Slot, pglogrepl.DropReplicationSlotOptions{Wait: true}); err != nil {
+			return fmt.Errorf("pgcdc: drop slot %s: %w", s.cfg.Slot, err)
+		}
+		slot.exists = false
+		start = 0
+	}
+	if slot.exists {
+		if slot.lost {
+			return fmt.Errorf("%w: slot %s (wal_status=lost); drop it and take a new snapshot", ErrSlotLost, s.cfg.Slot)
+		}
+		if start != 0 && slot.confirmed > start {
+			return fmt.Errorf("%w: slot %s confirmed %s, checkpoint is %s", ErrSlotAhead, s.cfg.Slot,
+				pglogrepl.LSN(slot.confirmed), pglogrepl.LSN(start))
+		}
+		if start == 0 {
+			start = slot.confirmed
+		}
+	} else {
+		action := "NOEXPORT_SNAPSHOT"
+		if wantSnapshot {
+			action = "EXPORT_SNAPSHOT"
+		}
+		res, err := pglogrepl.CreateReplicationSlot(ctx, rconn, s.cfg.Slot, "pgoutput",
+			pglogrepl.CreateReplicationSlotOptions{SnapshotAction: action, Mode: pglogrepl.LogicalReplication})
+		if err != nil {
+			return fmt.Errorf("pgcdc: create slot %s: %w", s.cfg.Slot, err)
+		}
+		lsn, err := pglogrepl.ParseLSN(res.ConsistentPoint)
+		if err != nil {
+			return fmt.Errorf("pgcdc: slot %s consistent point %q: %w", s.cfg.Slot, res.ConsistentPoint, err)
+		}
+		start = uint64(lsn)
+		s.log.Info("created replication slot", "consistent_point", res.ConsistentPoint, "snapshot", res.SnapshotName)
+		if wantSnapshot {
+			if err := s.snapshot(ctx, res.SnapshotName, start); err != nil {
+				return err
+			}
+		}
+		if err := s.saveLSN(start); err != nil {
+			return err
+		}
+	}
+	if wantSnapshot {
+		if err := s.deps.Store.Put(s.snapshotKey(), []byte{1}); err != nil {
+			return fmt.Errorf("pgcdc: save snapshot status: %w", err)
+		}
+	}
+	if s.cfg.Snapshot == SnapshotInitialOnly {
+		s.log.Info("snapshot done; initial_only mode stops here")
+		return nil
+	}
+	return s.stream(ctx, rconn, start)
+}
+
+// prepare checks wal_level and makes the publication.
+func (s *Source) prepare(ctx context.Context, conn *pgx.Conn) error {
+	var level string
+	if err := conn.QueryRow(ctx, "SHOW wal_level").Scan(&level); err != nil {
+		return fmt.Errorf("pgcdc: read wal_level: %w", err)
+	}
+	if level != "logical" {
+		return fmt.Errorf("%w: it is %q; set wal_level = logical in postgresql.conf and restart the server", ErrWalLevel, level)
+	}
+	if err := conn.QueryRow(ctx, "SELECT current_database()").Scan(&s.dbName); err != nil {
+		return fmt.Errorf("pgcdc: read database name: %w", err)
+	}
+	var exists bool
+	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = $1)", s.cfg.Publication).Scan(&exists); err != nil {
+		return fmt.Errorf("pgcdc: look up publication: %w", err)
+	}
+	if exists {
+		s.log.Info("using existing publication", "publication", s.cfg.Publication)
+		return nil
+	}
+	sql := "CREATE PUBLICATION " + pgx.Identifier{s.cfg.Publication}.Sanitize()
+	if len(s.cfg.Tables) == 0 {
+		sql += " FOR ALL TABLES"
+	} else {
+		parts := make([]string, len(s.cfg.Tables))
+		for i, t := range s.cfg.Tables {
+			nsp, name, _ := strings.Cut(t, ".")
+			parts[i] = pgx.Identifier{nsp, name}.Sanitize()
+		}
+		sql += " FOR TABLE " + strings.Join(parts, ", ")
+	}
+	if _, err := conn.Exec(ctx, sql); err != nil {
+		return fmt.Errorf("pgcdc: create publication %s: %w", s.cfg.Publication, err)
+	}
+	s.log.Info("created publication", "publication", s.cfg.Publication, "tables", s.cfg.Tables)
+	return nil
+}
+
+type slotState struct {
+	exists    bool
+	lost      bool
+	confirmed uint64
+}
+
+func (s *Source) slotStatus(ctx context.Context, conn *pgx.Conn) (slotState, error) {
+	var st slotState
+	var plugin, walStatus, confirmed *string
+	err := conn.QueryRow(ctx, `SELECT plugin, wal_status, confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = $1`, s.cfg.Slot).
+		Scan(&plugin, &walStatus, &confirmed)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return st, nil
+	}
+	if err != nil {
+		return st, fmt.Errorf("pgcdc: look up slot %s: %w", s.cfg.Slot, err)
+	}
+	st.exists = true
+	if plugin == nil || *plugin != "pgoutput" {
+		return st, fmt.Errorf("pgcdc: slot %s exists but is not a pgoutput logical slot", s.cfg.Slot)
+	}
+	st.lost = walStatus != nil && *walStatus == "lost"
+	if confirmed != nil {
+		lsn, err := pglogrepl.ParseLSN(*confirmed)
+		if err != nil {
+			return st, fmt.Errorf("pgcdc: slot %s confirmed_flush_lsn %q: %w", s.cfg.Slot, *confirmed, err)
+		}
+		st.confirmed = uint64(lsn)
+	}
+	return st, nil
+}
+
+// RuntimeParams are the session settings the text converters rely on; they
+// are set on every connection the source opens.
+var RuntimeParams = map[string]string{
+	"DateStyle":          "ISO, YMD",
+	"IntervalStyle":      "iso_8601",
+	"TimeZone":           "UTC",
+	"extra_float_digits": "3",
+	"bytea_output":       "hex",
+	"lc_monetary":        "C",
+}
+
+func (s *Source) replicationConn(ctx context.Context) (*pgconn.PgConn, error) {
+	cfg, err := pgconn.ParseConfig(s.cfg.DSN)
+	if err != nil {
+		return nil, fmt.Errorf("pgcdc: parse dsn: %w", err)
+	}
+	cfg.RuntimeParams["replication"] = "database"
+	for k, v := range RuntimeParams {
+		cfg.RuntimeParams[k] = v
+	}
+	conn, err := pgconn.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("pgcdc: open replication connection: %w", err)
+	}
+	return conn, nil
+}
+
+func (s *Source) loadLSN() (uint64, error) {
+	b, err := s.deps.Store.Get(s.lsnKey())
+	if err != nil {
+		return 0, fmt.Errorf("pgcdc: read checkpoint: %w", err)
+	}
+	if b == nil {
+		return 0, nil
+	}
+	if len(b) != 8 {
+		return 0, fmt.Errorf("pgcdc: checkpoint %s has %d bytes, want 8", s.lsnKey(), len(b))
+	}
+	lsn := binary.BigEndian.Uint64(b)
+	s.lastSaved = lsn
+	return lsn, nil
+}
+
+func (s *Source) saveLSN(lsn uint64) error {
+	if lsn == s.lastSaved {
+		return nil
+	}
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], lsn)
+	if err := s.deps.Store.Put(s.lsnKey(), b[:]); err != nil {
+		return fmt.Errorf("pgcdc: save checkpoint %s: %w", pglogrepl.LSN(lsn), err)
+	}
+	s.lastSaved = lsn
+	return nil
+}
+
+// stream runs the replication loop from start.
+func (s *Source) stream(ctx context.Context, conn *pgconn.PgConn, start uint64) error {
+	s.tracker = newTracker(start)
+	args := []string{"proto_version '1'", "publication_names '" + s.cfg.Publication + "'", "messages 'true'"}
+	if err := pglogrepl.StartReplication(ctx, conn, s.cfg.Slot, pglogrepl.LSN(start),
+		pglogrepl.StartReplicationOptions{PluginArgs: args, Mode: pglogrepl.LogicalReplication}); err != nil {
+		return fmt.Errorf("pgcdc: start replication at %s: %w", pglogrepl.LSN(start), err)
+	}
+	s.log.Info("streaming", "from", pglogrepl.LSN(start).String())
+	nextStatus := s.deps.Now().Add(s.cfg.StatusInterval)
+	for {
+		if err := ctx.Err(); err != nil {
+			return s.shutdown(conn)
+		}
+		if _, _, err := s.tracker.state(); err != nil {
+			return fmt.Errorf("pgcdc: kafka did not take a record: %w", err)
+		}
+		if !s.deps.Now().Before(nextStatus) {
+			if err := s.status(ctx, conn); err != nil {
+				return err
+			}
+			nextStatus = s.deps.Now().Add(s.cfg.StatusInterval)
+		}
+		rctx, cancel := context.WithDeadline(ctx, nextStatus)
+		raw, err := conn.ReceiveMessage(rctx)
+		cancel()
+		if err != nil {
+			if ctx.Err() != nil {
+				return s.shutdown(conn)
+			}
+			if pgconn.Timeout(err) {
+				continue
+			}
+			return fmt.Errorf("pgcdc: receive: %w", err)
+		}
+		switch m := raw.(type) {
+		case *pgproto3.ErrorResponse:
+			return fmt.Errorf("pgcdc: server: %w", pgconn.ErrorResponseToPgError(m))
+		case *pgproto3.CopyData:
+			if len(m.Data) == 0 {
+				continue
+			}
+			switch m.Data[0] {
+			case pglogrepl.PrimaryKeepaliveMessageByteID:
+				ka, err := pglogrepl.ParsePrimaryKeepaliveMessage(m.Data[1:])
+				if err != nil {
+					return fmt.Errorf("pgcdc: keepalive: %w", err)
+				}
+				s.serverWAL = max(s.serverWAL, uint64(ka.ServerWALEnd))
+				if s.cur == nil {
+					s.tracker.idleAdvance(uint64(ka.ServerWALEnd))
+				}
+				if ka.ReplyRequested {
+					nextStatus = s.deps.Now()
+				}
+			case pglogrepl.XLogDataByteID:
+				x, err := pglogrepl.ParseXLogData(m.Data[1:])
+				if err != nil {
+					return fmt.Errorf("pgcdc: xlogdata: %w", err)
+				}
+				s.serverWAL = max(s.serverWAL, uint64(x.ServerWALEnd))
+				if err := s.handle(ctx, x.WALData, uint64(x.WALStart)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+}
+
+// status saves the checkpoint, then confirms it to the server: in that order,
+// so the slot is never ahead of the checkpoint.
+func (s *Source) status(ctx context.Context, conn *pgconn.PgConn) error {
+	confirmed, _, _ := s.tracker.state()
+	if err := s.saveLSN(confirmed); err != nil {
+		return err
+	}
+	if err := pglogrepl.SendStandbyStatusUpdate(ctx, conn, pglogrepl.StandbyStatusUpdate{WALWritePosition: pglogrepl.LSN(confirmed)}); err != nil {
+		return fmt.Errorf("pgcdc: send standby status: %w", err)
+	}
+	s.metrics.confirmed.Set(float64(confirmed))
+	if s.serverWAL > confirmed {
+		s.metrics.lagBytes.Set(float64(s.serverWAL - confirmed))
+	} else {
+		s.metrics.lagBytes.Set(0)
+	}
+	if _, owed, _ := s.tracker.state(); owed == 0 || s.lastCommit.IsZero() {
+		s.metrics.lagSeconds.Set(0)
+	} else {
+		s.metrics.lagSeconds.Set(s.deps.Now().Sub(s.lastCommit).Seconds())
+	}
+	return nil
+}
+
+// shutdown waits for Kafka to acknowledge what was produced (bounded),
+// then saves and confirms the final checkpoint.
+func (s *Source) shutdown(conn *pgconn.PgConn) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := s.deps.Producer.Flush(ctx); err != nil {
+		s.log.Warn("flush on shutdown", "err", err)
+	}
+	if err := s.status(ctx, conn); err != nil {
+		return err
+	}
+	confirmed, owed, _ := s.tracker.state()
+	s.log.Info("stopped", "confirmed_lsn", pglogrepl.LSN(confirmed).String(), "transactions_owed", owed)
+	return nil
+}
+
+// handle decodes one pgoutput message.
+func (s *Source) handle(ctx context.Context, data []byte, lsn uint64) error {
+	msg, err := pglogrepl.Parse(data)
+	if err != nil {
+		return fmt.Errorf("pgcdc: parse pgoutput message at %s: %w", pglogrepl.LSN(lsn), err)
+	}
+	switch m := msg.(type) {
+	case *pglogrepl.RelationMessage:
+		return s.relation(ctx, m, lsn)
+	case *pglogrepl.BeginMessage:
+		s.cur = s.tracker.begin()
+		s.curXid = int64(m.Xid)
+		s.curCommitUs = m.CommitTime.UnixMicro()
+	case *pglogrepl.CommitMessage:
+		if s.cur == nil {
+			return fmt.Errorf("pgcdc: commit at %s without begin", pglogrepl.LSN(lsn))
+		}
+		s.tracker.commit(s.cur, uint64(m.TransactionEndLSN))
+		s.cur = nil
+		s.lastCommit = m.CommitTime
+		s.metrics.txns.Inc()
+	case *pglogrepl.InsertMessage:
+		rel, err := s.rel(m.RelationID, lsn)
+		if err != nil {
+			return err
+		}
+		after, err := s.tuple(rel, m.Tuple, lsn)
+		if err != nil {
+			return err
+		}
+		return s.emit(ctx, rel, schemas.OpCreate, nil, after, lsn)
+	case *pglogrepl.UpdateMessage:
+		rel, err := s.rel(m.RelationID, lsn)
+		if err != nil {
+			return err
+		}
+		var before []schemas.Value
+		if m.OldTuple != nil {
+			if before, err = s.tuple(rel, m.OldTuple, lsn); err != nil {
+				return err
+			}
+		}
+		after, err := s.tuple(rel, m.NewTuple, lsn)
+		if err != nil {
+			return err
+		}
+		return s.emit(ctx, rel, schemas.OpUpdate, before, after, lsn)
+	case *pglogrepl.DeleteMessage:
+		rel, err := s.rel(m.RelationID, lsn)
+		if err != nil {
+			return err
+		}
+		before, err := s.tuple(rel, m.OldTuple, lsn)
+		if err != nil {
+			return err
+		}
+		return s.emit(ctx, rel, schemas.OpDelete, before, nil, lsn)
+	case *pglogrepl.TruncateMessage:
+		for _, id := range m.RelationIDs {
+			rel, err := s.rel(id, lsn)
+			if err != nil {
+				return err
+			}
+			if err := s.emit(ctx, rel, schemas.OpTruncate, nil, nil, lsn); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Source) rel(id uint32, lsn uint64) (*relation, error) {
+	rel, ok := s.rels[id]
+	if !ok {
+		return nil, fmt.Errorf("pgcdc: change at %s for relation %d before its relation message", pglogrepl.LSN(lsn), id)
+	}
+	return rel, nil
+}
+
+// tuple converts a pgoutput tuple to a row.
+func (s *Source) tuple(rel *relation, t *pglogrepl.TupleData, lsn uint64) ([]schemas.Value, error) {
+	if t == nil {
+		return nil, nil
+	}
+	if len(t.Columns) != len(rel.values) {
+		return nil, fmt.Errorf("pgcdc: %s at %s: tuple has %d columns, relation has %d", rel.table, pglogrepl.LSN(lsn), len(t.Columns), len(rel.values))
+	}
+	row := make([]schemas.Value, len(t.Columns))
+	for i, c := range t.Columns {
+		switch c.DataType {
+		case pglogrepl.TupleDataTypeNull:
+			row[i] = schemas.Null()
+		case pglogrepl.TupleDataTypeToast:
+			row[i] = schemas.Unchanged()
+		case pglogrepl.TupleDataTypeText:
+			v, err := rel.values[i](c.Data)
+			if err != nil {
+				return nil, fmt.Errorf("pgcdc: %s.%s at %s: %w", rel.table, rel.schema.Fields[i].Name, pglogrepl.LSN(lsn), err)
+			}
+			row[i] = v
+		default:
+			return nil, fmt.Errorf("pgcdc: %s.%s at %s: unexpected tuple data type %q", rel.table, rel.schema.Fields[i].Name, pglogrepl.LSN(lsn), c.DataType)
+		}
+	}
+	return row, nil
+}
+
+// emit produces one event; its acknowledgement is counted in the current
+// transaction.
+func (s *Source) emit(ctx context.Context, rel *relation, op schemas.Op, before, after []schemas.Value, lsn uint64) error {
+	if s.cur == nil {
+		return fmt.Errorf("pgcdc: change at %s outside a transaction", pglogrepl.LSN(lsn))
+	}
+	ev := schemas.Event{Op: op, Schema: rel.schema, Before: before, After: after,
+		Source: schemas.Source{Connector: "postgresql", Version: "helios-etl", Name: s.cfg.TopicPrefix, Database: s.dbName,
+			Schema: rel.nsp, Table: rel.name, LSN: lsn, TxID: s.curXid, CommitMicros: s.curCommitUs},
+		TsMicros: s.deps.Now().UnixMicro()}
+	r, err := s.record(rel, &ev)
+	if err != nil {
+		return err
+	}
+	tx := s.cur
+	s.tracker.add(tx)
+	s.deps.Producer.Produce(ctx, r, func(_ *kgo.Record, err error) { s.tracker.ack(tx, err) })
+	s.metrics.rows.WithLabelValues("cdc", rel.table).Inc()
+	return nil
+}
+
+func (s *Source) record(rel *relation, ev *schemas.Event) (*kgo.Record, error) {
+	value, err := s.enc.AppendValue(make([]byte, 0, 512), ev)
+	if err != nil {
+		return nil, fmt.Errorf("pgcdc: encode %s event of %s: %w", ev.Op, rel.table, err)
+	}
+	key, ok, err := s.enc.AppendKey(nil, ev)
+	if err != nil {
+		return nil, fmt.Errorf("pgcdc: encode key of %s: %w", rel.table, err)
+	}
+	if !ok {
+		key = nil
+	}
+	return &kgo.Record{Topic: rel.topic, Key: key, Value: value, Headers: []kgo.RecordHeader{
+		{Key: HeaderLSN, Value: strconv.AppendUint(nil, ev.Source.LSN, 10)},
+		{Key: HeaderTxID, Value: strconv.AppendInt(nil, ev.Source.TxID, 10)},
+		{Key: HeaderSchemaVersion, Value: strconv.AppendInt(nil, int64(rel.schema.Version), 10)},
+	}}, nil
+}
