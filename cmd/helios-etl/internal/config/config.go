@@ -648,14 +648,16 @@ func checkHostPort(key, addr string, listen bool, example string) *Error {
 	return nil
 }
 
-// sameListener reports whether two listen addresses would collide.
+// sameListener reports whether two listen addresses would collide: same
+// port, and the same host or a wildcard host.
 func sameListener(a, b string) bool {
 	ha, pa, err1 := net.SplitHostPort(a)
 	hb, pb, err2 := net.SplitHostPort(b)
 	if err1 != nil || err2 != nil || pa == "0" || pa != pb {
 		return false
 	}
-	return ha == hb || ha == "" || hb == ""
+	wildcard := func(h string) bool { return h == "" || h == "0.0.0.0" || h == "::" }
+	return ha == hb || wildcard(ha) || wildcard(hb)
 }
 
 // topicName matches what Kafka accepts in a topic name.

@@ -460,6 +460,27 @@ func TestValidateWithoutFile(t *testing.T) {
 	}
 }
 
+func TestSameListener(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"127.0.0.1:8080", "127.0.0.1:8080", true},
+		{"0.0.0.0:8080", "127.0.0.1:8080", true},
+		{":8080", "10.0.0.1:8080", true},
+		{"[::]:8080", "127.0.0.1:8080", true},
+		{"127.0.0.1:8080", "127.0.0.1:9464", false},
+		{"10.0.0.1:8080", "10.0.0.2:8080", false},
+		{":0", ":0", false},
+	}
+	for _, tt := range tests {
+		if got := sameListener(tt.a, tt.b); got != tt.want {
+			t.Errorf("sameListener(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
 func TestErrorFormat(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
