@@ -19,15 +19,15 @@ import (
 // type errors and in hints, and "redact" tags mark what [Config.Redacted]
 // hides ("secret": the whole value, "dsn" and "url": the passwords inside).
 type Config struct {
-	Server         Server         `toml:"server"`
-	Source         Source         `toml:"source"`
-	Kafka          Kafka          `toml:"kafka"`
-	SchemaRegistry SchemaRegistry `toml:"schema_registry"`
-	State          State          `toml:"state"`
-	ETL            ETL            `toml:"etl"`
-	Quality        Quality        `toml:"quality"`
-	Monitoring     Monitoring     `toml:"monitoring"`
-	Security       Security       `toml:"security"`
+	Server         Server         `toml:"server"`          // [server]
+	Source         Source         `toml:"source"`          // [source.*]
+	Kafka          Kafka          `toml:"kafka"`           // [kafka], [kafka.sasl], [kafka.tls]
+	SchemaRegistry SchemaRegistry `toml:"schema_registry"` // [schema_registry]
+	State          State          `toml:"state"`           // [state]
+	ETL            ETL            `toml:"etl"`             // [etl]
+	Quality        Quality        `toml:"quality"`         // [quality]
+	Monitoring     Monitoring     `toml:"monitoring"`      // [monitoring]
+	Security       Security       `toml:"security"`        // [security]
 
 	// src records where each key is in the file, for the positions of
 	// problems found after decoding. It is nil for a Config not made by
@@ -113,6 +113,7 @@ func (s Server) Validate() error {
 
 // Source is the [source] table: where changes come from.
 type Source struct {
+	// Postgres is [source.postgres]: PostgreSQL logical replication.
 	Postgres Postgres `toml:"postgres"`
 }
 
@@ -237,10 +238,12 @@ type Kafka struct {
 	Compression string `toml:"compression"`
 	// TopicPartitions and TopicReplicationFactor apply to the topics
 	// helios-etl creates; -1 means the broker's default.
-	TopicPartitions        int  `toml:"topic_partitions"`
-	TopicReplicationFactor int  `toml:"topic_replication_factor"`
-	SASL                   SASL `toml:"sasl"`
-	TLS                    TLS  `toml:"tls"`
+	TopicPartitions        int `toml:"topic_partitions"`
+	TopicReplicationFactor int `toml:"topic_replication_factor"`
+	// SASL is [kafka.sasl]: authentication to the brokers.
+	SASL SASL `toml:"sasl"`
+	// TLS is [kafka.tls]: encryption and mutual TLS to the brokers.
+	TLS TLS `toml:"tls"`
 }
 
 func (k Kafka) withDefaults() Kafka {
@@ -301,8 +304,10 @@ type SASL struct {
 	// Mechanism is PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512; empty disables
 	// SASL.
 	Mechanism string `toml:"mechanism"`
-	User      string `toml:"user"`
-	Password  string `toml:"password" redact:"secret" example:"\"${KAFKA_PASSWORD}\""`
+	// User and Password are the SASL credentials; both are required when
+	// Mechanism is set.
+	User     string `toml:"user"`
+	Password string `toml:"password" redact:"secret" example:"\"${KAFKA_PASSWORD}\""`
 }
 
 func (s SASL) withDefaults() SASL { return s }
@@ -363,7 +368,9 @@ func (t TLS) Validate() error {
 // SchemaRegistry is the [schema_registry] table: the Confluent-compatible
 // registry of the Avro schemas. An empty URL means JSON output only.
 type SchemaRegistry struct {
-	URL      string `toml:"url" redact:"url" example:"\"http://localhost:8081\""`
+	// URL is the registry's http or https URL.
+	URL string `toml:"url" redact:"url" example:"\"http://localhost:8081\""`
+	// User and Password are for basic authentication: both or neither.
 	User     string `toml:"user"`
 	Password string `toml:"password" redact:"secret" example:"\"${SCHEMA_REGISTRY_PASSWORD}\""`
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"os"
 	"reflect"
 	"slices"
@@ -155,7 +156,11 @@ func (d *decoder) value(key string, f reflect.StructField, v reflect.Value, raw 
 	case t.Kind() == reflect.Int:
 		i, ok := raw.(int64)
 		if !ok {
-			mismatch(unquoteHint(key, raw, reflect.Int))
+			hint := unquoteHint(key, raw, reflect.Int)
+			if f, isFloat := raw.(float64); isFloat && f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+				hint = fmt.Sprintf("write it as an integer: %s = %d", lastPart(key), int64(f))
+			}
+			mismatch(hint)
 			return
 		}
 		if v.OverflowInt(i) {

@@ -129,6 +129,32 @@ func TestParseErrors(t *testing.T) {
 			},
 		},
 		{
+			name: "wrong type: float for an integer",
+			doc:  "[etl]\nbatch_size = 1e3\nmax_inflight_bytes = 1.5\n",
+			want: []string{
+				`etl.toml:2:1: etl.batch_size: expected an integer, got float (write it as an integer: batch_size = 1000)`,
+				`etl.toml:3:1: etl.max_inflight_bytes: expected an integer, got float`,
+			},
+		},
+		{
+			name: "wrong type: array of tables, nested list",
+			doc:  "[[kafka]]\nbrokers = [[\"k:9092\"]]\n",
+			want: []string{`etl.toml:1:3: kafka: expected a table, got list (use a [kafka] table)`},
+		},
+		{
+			name: "wrong type: nested list",
+			doc:  "[kafka]\nbrokers = [[\"k:9092\"]]\n",
+			want: []string{`etl.toml:2:1: kafka.brokers[0]: expected a string, got list`},
+		},
+		{
+			name: "unknown quoted keys",
+			doc:  "\"a.b\" = 1\n[kafka]\n'x y' = 2\n",
+			want: []string{
+				`etl.toml:1:1: "a.b": unknown key (the tables are server, source, kafka, schema_registry, state, etl, quality, monitoring, security)`,
+				`etl.toml:3:1: kafka."x y": unknown key ([kafka] has brokers, client_id, transactional_id_prefix, compression, topic_partitions, topic_replication_factor, sasl, tls)`,
+			},
+		},
+		{
 			name: "invalid enum",
 			doc:  "[kafka]\ncompression = \"brotli\"\n[monitoring]\nlog_level = \"warning\"\n",
 			want: []string{
