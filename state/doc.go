@@ -42,12 +42,12 @@
 // write-ahead log; checkpoints always sync. Pebble recovers the log in order,
 // so after any crash the database holds a prefix of the committed batches.
 // A synced commit costs an fsync of the log. On the development VM's
-// virtual disk a synced batch of 10 writes took about 0.2 ms (5,000
-// commits/s from one goroutine) against about 9 µs unsynced; expect 0.5 to
-// 3 ms on many SSDs and more on network disks (BenchmarkBatchCommit).
-// Concurrent synced commits share fsyncs (pebble's group commit), so
-// throughput grows with concurrency: about 20,000 commits/s from 8
-// goroutines on the same VM (BenchmarkBatchCommitParallel).
+// virtual disk (shared, so noisy) a synced batch of 10 writes took 0.2 to
+// 0.65 ms (1,500 to 5,000 commits/s from one goroutine) against 9 to 21 µs
+// unsynced; expect 0.5 to 3 ms on many SSDs and more on network disks
+// (BenchmarkBatchCommit). Concurrent synced commits share fsyncs (pebble's
+// group commit), so throughput grows with concurrency: 4,000 to 20,000
+// commits/s from 8 goroutines on the same VM (BenchmarkBatchCommitParallel).
 //
 // # Failures
 //
