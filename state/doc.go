@@ -41,13 +41,14 @@
 // loss. [Batch.Commit] with sync returns only after an fsync of the
 // write-ahead log; checkpoints always sync. Pebble recovers the log in order,
 // so after any crash the database holds a prefix of the committed batches.
-// A synced commit costs an fsync of the log. On the development VM's
-// virtual disk (shared, so noisy) a synced batch of 10 writes took 0.2 to
-// 0.65 ms (1,500 to 5,000 commits/s from one goroutine) against 9 to 21 µs
-// unsynced; expect 0.5 to 3 ms on many SSDs and more on network disks
-// (BenchmarkBatchCommit). Concurrent synced commits share fsyncs (pebble's
-// group commit), so throughput grows with concurrency: 4,000 to 20,000
-// commits/s from 8 goroutines on the same VM (BenchmarkBatchCommitParallel).
+// A synced commit costs an fsync of the log. On the 2-core development VM's
+// virtual disk a synced batch of 10 writes took 0.2 ms when the machine was
+// quiet (5,000 commits/s from one goroutine) and 0.65 to 5 ms when it was
+// loaded, against 9 to 30 µs unsynced; expect 0.5 to 3 ms on many SSDs and
+// more on network disks (BenchmarkBatchCommit). Concurrent synced commits
+// share fsyncs (pebble's group commit), so throughput grows with
+// concurrency: 2,000 to 20,000 commits/s from 8 goroutines on the same VM
+// (BenchmarkBatchCommitParallel).
 //
 // # Failures
 //
