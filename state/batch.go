@@ -182,7 +182,7 @@ func (b *Batch) Commit(sync bool) error {
 		opts = pebble.Sync
 	}
 	b.committed = true
-	if err := b.b.Commit(opts); err != nil {
+	if err := b.db.write(func() error { return b.b.Commit(opts) }); err != nil {
 		return fmt.Errorf("state: commit %d writes: %w", b.b.Count(), err)
 	}
 	return nil

@@ -17,6 +17,12 @@ var ErrNotFound = errors.New("state: not found")
 // batches) after [DB.Close] has begun.
 var ErrClosed = errors.New("state: closed")
 
+// ErrFailed is wrapped by the error of a write that pebble could not
+// recover from (a failed write or sync of the write-ahead log), and by every
+// call made after it: the database stays failed until the process reopens
+// it, and recovery then replays the log up to the last good write.
+var ErrFailed = errors.New("state: database failed")
+
 // Default option values applied by [Open].
 const (
 	DefaultCacheSize    = 64 << 20
@@ -88,6 +94,7 @@ type DB struct {
 		active   int       // operations in flight
 		done     bool      // Close has finished
 		closeErr error     // result of the first Close
+		failed   error     // set once a write hit a fatal pebble error
 	}
 }
 
@@ -129,8 +136,35 @@ func (db *DB) enter() error {
 	if db.mu.closed {
 		return ErrClosed
 	}
+	if db.mu.failed != nil {
+		return db.mu.failed
+	}
 	db.mu.active++
 	return nil
+}
+
+// write runs a pebble write. Pebble reports a failed write-ahead log write
+// or sync during a commit through Logger.Fatalf, which panics with a
+// fatalPanic (see slogLogger); write turns that panic into an error wrapping
+// ErrFailed and the cause, and fails the database. Other panics go on.
+func (db *DB) write(op func() error) (err error) {
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		fp, ok := r.(fatalPanic)
+		if !ok {
+			panic(r)
+		}
+		err = fmt.Errorf("%w: %w", ErrFailed, fp)
+		db.mu.Lock()
+		if db.mu.failed == nil {
+			db.mu.failed = err
+		}
+		db.mu.Unlock()
+	}()
+	return op()
 }
 
 // exit ends an operation registered by enter.
@@ -161,12 +195,26 @@ func (db *DB) Close() error {
 	for db.mu.active > 0 {
 		db.mu.cond.Wait()
 	}
-	if err := db.pdb.Close(); err != nil {
+	if err := closePebble(db.pdb); err != nil {
 		db.mu.closeErr = fmt.Errorf("state: close %s: %w", db.dir, err)
 	}
 	db.mu.done = true
 	db.mu.cond.Broadcast()
 	return db.mu.closeErr
+}
+
+// closePebble closes pdb, turning a fatal pebble error into an error.
+func closePebble(pdb *pebble.DB) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			fp, ok := r.(fatalPanic)
+			if !ok {
+				panic(r)
+			}
+			err = fmt.Errorf("%w: %w", ErrFailed, fp)
+		}
+	}()
+	return pdb.Close()
 }
 
 // Namespace returns the store for the namespace name. Stores are cheap
@@ -207,12 +255,30 @@ func (s slogLogger) Errorf(format string, args ...any) {
 	s.l.Error(fmt.Sprintf(format, args...), "component", "pebble")
 }
 
-// Fatalf logs and panics: pebble calls it only for states it cannot go on
-// from, and a panic (unlike pebble's default os.Exit) runs deferred calls.
+// Fatalf logs and panics with a fatalPanic: pebble calls it only for states
+// it cannot go on from. A panic, unlike pebble's default os.Exit, runs
+// deferred calls, and [DB] turns it into an error where it can (see
+// DB.write).
 func (s slogLogger) Fatalf(format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	s.l.Error(msg, "component", "pebble", "fatal", true)
-	panic("state: pebble fatal: " + msg)
+	fp := fatalPanic{msg: fmt.Sprintf(format, args...)}
+	for _, a := range args {
+		if err, ok := a.(error); ok {
+			fp.cause = err
+			break
+		}
+	}
+	s.l.Error(fp.msg, "component", "pebble", "fatal", true)
+	panic(fp)
 }
+
+// fatalPanic is the panic value of slogLogger.Fatalf.
+type fatalPanic struct {
+	msg   string
+	cause error // the first error among Fatalf's arguments, if any
+}
+
+func (f fatalPanic) Error() string { return "pebble fatal: " + f.msg }
+
+func (f fatalPanic) Unwrap() error { return f.cause }
 
 var _ pebble.Logger = slogLogger{}

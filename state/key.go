@@ -61,7 +61,7 @@ func appendComponent(dst []byte, c string) []byte {
 // returns it with the rest of b.
 func readComponent(b []byte) (string, []byte, error) {
 	n, w := binary.Uvarint(b)
-	if w <= 0 {
+	if w <= 0 || (w > 1 && b[w-1] == 0) { // no padded, non-minimal lengths
 		return "", nil, errBadKey
 	}
 	b = b[w:]

@@ -637,3 +637,63 @@ func TestCollector(t *testing.T) {
 		t.Errorf("after Close Gather = %d families, %v; want none", len(mfs), err)
 	}
 }
+
+// TestConcurrentClose runs reads, writes, scans and commits while the DB
+// closes: every call either succeeds or returns ErrClosed, and nothing
+// panics or races.
+func TestConcurrentClose(t *testing.T) {
+	t.Parallel()
+	db, err := Open("mem", Options{InMemory: true, CacheSize: 1 << 20, MemTableSize: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const workers = 4
+	errs := make(chan error, workers)
+	started := make(chan struct{}, workers)
+	for w := range workers {
+		go func() {
+			s := db.Partition("st", "t", int32(w))
+			for i := 0; ; i++ {
+				k := fmt.Appendf(nil, "%d", i%50)
+				var err error
+				switch i % 4 {
+				case 0:
+					err = s.Put(k, k)
+				case 1:
+					_, err = s.Get(k)
+					if errors.Is(err, ErrNotFound) {
+						err = nil
+					}
+				case 2:
+					err = s.Scan(context.Background(), nil, func(k, v []byte) error { return nil })
+				case 3:
+					b := db.NewBatch()
+					_ = b.Delete(s, k)
+					err = b.Commit(i%8 == 3)
+					_ = b.Close()
+				}
+				if i == 100 || (err != nil && i < 100) {
+					started <- struct{}{}
+				}
+				if err != nil {
+					if errors.Is(err, ErrClosed) {
+						err = nil
+					}
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for range workers {
+		<-started
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for range workers {
+		if err := <-errs; err != nil {
+			t.Errorf("worker: %v", err)
+		}
+	}
+}

@@ -79,7 +79,7 @@ func (s *Store) Put(k, v []byte) error {
 		return fmt.Errorf("state: put %s %q: %w", s.id, k, err)
 	}
 	defer s.db.exit()
-	if err := s.db.pdb.Set(s.key(k), v, pebble.NoSync); err != nil {
+	if err := s.db.write(func() error { return s.db.pdb.Set(s.key(k), v, pebble.NoSync) }); err != nil {
 		return fmt.Errorf("state: put %s %q: %w", s.id, k, err)
 	}
 	return nil
@@ -92,7 +92,7 @@ func (s *Store) Delete(k []byte) error {
 		return fmt.Errorf("state: delete %s %q: %w", s.id, k, err)
 	}
 	defer s.db.exit()
-	if err := s.db.pdb.Delete(s.key(k), pebble.NoSync); err != nil {
+	if err := s.db.write(func() error { return s.db.pdb.Delete(s.key(k), pebble.NoSync) }); err != nil {
 		return fmt.Errorf("state: delete %s %q: %w", s.id, k, err)
 	}
 	return nil
@@ -148,7 +148,7 @@ func (s *Store) Drop() error {
 		return fmt.Errorf("state: drop %s: %w", s.id, err)
 	}
 	defer s.db.exit()
-	if err := s.db.pdb.DeleteRange(s.prefix, prefixEnd(s.prefix), pebble.Sync); err != nil {
+	if err := s.db.write(func() error { return s.db.pdb.DeleteRange(s.prefix, prefixEnd(s.prefix), pebble.Sync) }); err != nil {
 		return fmt.Errorf("state: drop %s: %w", s.id, err)
 	}
 	return nil

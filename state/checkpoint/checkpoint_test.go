@@ -312,3 +312,33 @@ func BenchmarkSave(b *testing.B) {
 		})
 	}
 }
+
+// TestSaveLSNConcurrent saves LSNs from several goroutines: the saved LSN
+// ends at the highest, and every refusal is a regression error.
+func TestSaveLSNConcurrent(t *testing.T) {
+	t.Parallel()
+	l := New(openMem(t))
+	const workers, each = 4, 50
+	errs := make(chan error, workers)
+	for w := range workers {
+		go func() {
+			for i := range each {
+				err := l.SaveLSN("slot", uint64(i*workers+w+1))
+				var re *LSNRegressionError
+				if err != nil && !errors.As(err, &re) {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range workers {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, err := l.LSN("slot"); err != nil || got != workers*each {
+		t.Errorf("LSN = %d, %v, want %d", got, err, workers*each)
+	}
+}
