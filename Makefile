@@ -39,6 +39,11 @@ services-status: ## show which development services run, with their ports, data 
 test: services ## start the services, then run every test with -race against them
 	env $(TEST_ENV) $(GO) test -race -count=1 -timeout 15m ./...
 
+.PHONY: demo
+demo: ## start the dev PostgreSQL, then stream a small workload into an embedded development broker and show it
+	$(SERVICES) up
+	$(GO) run ./cmd/helios-etl demo
+
 .PHONY: unit
 unit: ## fast tests only: no services needed, integration tests skip and say why
 	$(GO) test -count=1 ./...

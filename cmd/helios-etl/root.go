@@ -19,6 +19,8 @@ score records, and loads Kafka topics (JSON or Avro) and PostgreSQL tables.`,
 	root.AddCommand(
 		newVersionCmd(),
 		newConfigCmd(),
+		newCDCCmd(),
+		newDemoCmd(),
 	)
 	return root
 }

@@ -89,7 +89,7 @@ func (c *catalog) table(ctx context.Context, relID uint32) (tableInfo, error) {
 	info := tableInfo{notNull: map[string]bool{}}
 	rows, err := c.conn.Query(ctx, `
 		SELECT a.attname, a.attnotnull,
-		       coalesce(array_position(i.indkey::int2[], a.attnum), 0) AS keypos
+		       coalesce((SELECT u.ord FROM unnest(i.indkey::int2[]) WITH ORDINALITY u(num, ord) WHERE u.num = a.attnum), 0)::int4 AS keypos
 		FROM pg_attribute a
 		LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary
 		WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/heliosdb/helios-etl/ingest/pgcdc/pgvalue"
 	"github.com/heliosdb/helios-etl/schemas"
 )
 
@@ -20,7 +21,7 @@ func (s *Source) snapshot(ctx context.Context, snapshotName string, lsn uint64) 
 	if err != nil {
 		return fmt.Errorf("pgcdc: parse dsn: %w", err)
 	}
-	for k, v := range RuntimeParams {
+	for k, v := range pgvalue.RuntimeParams() {
 		cfg.RuntimeParams[k] = v
 	}
 	conn, err := pgx.ConnectConfig(ctx, cfg)

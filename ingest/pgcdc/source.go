@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/heliosdb/helios-etl/ingest/pgcdc/pgvalue"
 	"github.com/heliosdb/helios-etl/schemas"
 	"github.com/heliosdb/helios-etl/schemas/envelope"
 )
@@ -274,24 +275,13 @@ func (s *Source) slotStatus(ctx context.Context, conn *pgx.Conn) (slotState, err
 	return st, nil
 }
 
-// RuntimeParams are the session settings the text converters rely on; they
-// are set on every connection the source opens.
-var RuntimeParams = map[string]string{
-	"DateStyle":          "ISO, YMD",
-	"IntervalStyle":      "iso_8601",
-	"TimeZone":           "UTC",
-	"extra_float_digits": "3",
-	"bytea_output":       "hex",
-	"lc_monetary":        "C",
-}
-
 func (s *Source) replicationConn(ctx context.Context) (*pgconn.PgConn, error) {
 	cfg, err := pgconn.ParseConfig(s.cfg.DSN)
 	if err != nil {
 		return nil, fmt.Errorf("pgcdc: parse dsn: %w", err)
 	}
 	cfg.RuntimeParams["replication"] = "database"
-	for k, v := range RuntimeParams {
+	for k, v := range pgvalue.RuntimeParams() {
 		cfg.RuntimeParams[k] = v
 	}
 	conn, err := pgconn.ConnectConfig(ctx, cfg)

@@ -562,7 +562,11 @@ func decodeValue(s *scanner, fc *fieldCodec) (schemas.Value, error) {
 		}
 		var elems []schemas.Value
 		err := s.array(func() error {
-			v, err := decodeValue(s, fc.elem)
+			elem := fc.elem
+			if s.peek() == '[' && elem.typ.Kind != schemas.KindArray {
+				elem = fc // a multi-dimensional array
+			}
+			v, err := decodeValue(s, elem)
 			elems = append(elems, v)
 			return err
 		})

@@ -25,7 +25,8 @@
 //	timestamptz         string io.debezium.time.ZonedTimestamp ("2024-01-02T03:04:05.123456Z")
 //	interval            string io.debezium.time.Interval (ISO 8601, exact months/days/micros)
 //	enum                string io.debezium.data.Enum, parameters.allowed = "a,b,c"
-//	array               array of the element mapping
+//	array               array of the element mapping; a multi-dimensional array (PostgreSQL's
+//	                    array types do not count dimensions) nests arrays of the same type
 //
 // The decoder also reads the other representations Debezium produces:
 // io.debezium.time.{Time,NanoTime,Timestamp,NanoTimestamp,MicroDuration,Year},

@@ -326,7 +326,11 @@ func appendValue(dst []byte, fc *fieldCodec, v schemas.Value) ([]byte, error) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			if dst, err = appendValue(dst, fc.elem, el); err != nil {
+			elem := fc.elem
+			if el.Kind() == schemas.KindArray && elem.typ.Kind != schemas.KindArray {
+				elem = fc // a multi-dimensional array: PostgreSQL's types do not count dimensions
+			}
+			if dst, err = appendValue(dst, elem, el); err != nil {
 				return dst, fmt.Errorf("element %d: %w", i, err)
 			}
 		}

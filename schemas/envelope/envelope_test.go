@@ -45,6 +45,7 @@ func allTypes() *schemas.Schema {
 			{Name: "mood", Type: schemas.Type{Kind: schemas.KindEnum, Symbols: []string{"sad", "ok", "happy"}, Source: "mood"}, Nullable: true},
 			{Name: "tags", Type: schemas.Type{Kind: schemas.KindArray, Elem: &text}, Nullable: true},
 			{Name: "matrix", Type: schemas.Type{Kind: schemas.KindArray, Elem: &schemas.Type{Kind: schemas.KindArray, Elem: &i32}}, Nullable: true},
+			{Name: "grid", Type: schemas.Type{Kind: schemas.KindArray, Elem: &i32}, Nullable: true},
 			{Name: "prices", Type: schemas.Type{Kind: schemas.KindArray, Elem: &dec}, Nullable: true},
 			{Name: "addr", Type: schemas.Type{Kind: schemas.KindString, Source: "inet"}, Nullable: true},
 		},
@@ -75,6 +76,7 @@ func rowA() []schemas.Value {
 		schemas.Enum("happy"),
 		schemas.Array([]schemas.Value{schemas.String("a"), schemas.Null(), schemas.String("")}),
 		schemas.Array([]schemas.Value{schemas.Array([]schemas.Value{schemas.Int(schemas.KindInt32, 1), schemas.Int(schemas.KindInt32, -2)}), schemas.Array([]schemas.Value{})}),
+		schemas.Array([]schemas.Value{schemas.Array([]schemas.Value{schemas.Int(schemas.KindInt32, 1)}), schemas.Array([]schemas.Value{schemas.Null()})}),
 		schemas.Array([]schemas.Value{schemas.DecimalValue(schemas.MustParseDecimal("1.500")), schemas.DecimalValue(schemas.DecimalNaN())}),
 		schemas.String("192.168.0.1/24"),
 	}

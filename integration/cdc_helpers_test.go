@@ -1,0 +1,151 @@
+package integration
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/heliosdb/helios-etl/schemas"
+	"github.com/heliosdb/helios-etl/schemas/envelope"
+)
+
+// cdcEnv is one CDC test's own schema, slot, publication, topic prefix and
+// state directory on the shared services.
+type cdcEnv struct {
+	t        *testing.T
+	dsn      string
+	brokers  []string
+	conn     *pgx.Conn
+	name     string
+	stateDir string
+}
+
+func newCDCEnv(t *testing.T) *cdcEnv {
+	t.Helper()
+	e := &cdcEnv{t: t, dsn: pgDSN(t), brokers: kafkaBrokers(t), name: uniqueName("cdc"), stateDir: t.TempDir()}
+	ctx := testContext(t, time.Minute)
+	conn, err := pgx.Connect(ctx, e.dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.conn = conn
+	e.exec("CREATE SCHEMA " + e.name)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_, _ = conn.Exec(ctx, "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = $1 AND active", e.name)
+		time.Sleep(200 * time.Millisecond)
+		_, _ = conn.Exec(ctx, "SELECT pg_drop_replication_slot($1) FROM pg_replication_slots WHERE slot_name = $1", e.name)
+		_, _ = conn.Exec(ctx, "DROP PUBLICATION IF EXISTS "+e.name)
+		_, _ = conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+e.name+" CASCADE")
+		conn.Close(ctx)
+		if cl, err := kgo.NewClient(kgo.SeedBrokers(e.brokers...)); err == nil {
+			adm := kadm.NewClient(cl)
+			if topics, err := adm.ListTopics(ctx); err == nil {
+				var mine []string
+				for _, name := range topics.Names() {
+					if strings.HasPrefix(name, e.name+".") {
+						mine = append(mine, name)
+					}
+				}
+				_, _ = adm.DeleteTopics(ctx, mine...)
+			}
+			cl.Close()
+		}
+	})
+	return e
+}
+
+func (e *cdcEnv) exec(sql string, args ...any) {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := e.conn.Exec(ctx, sql, args...); err != nil {
+		e.t.Fatalf("%s: %v", sql, err)
+	}
+}
+
+func (e *cdcEnv) topic(table string) string { return e.name + "." + e.name + "." + table }
+
+// start runs helios-etl cdc on this environment's tables.
+func (e *cdcEnv) start(name string, tables []string, extra ...string) *proc {
+	e.t.Helper()
+	qualified := make([]string, len(tables))
+	for i, t := range tables {
+		qualified[i] = e.name + "." + t
+	}
+	args := append([]string{"cdc", "--pg", e.dsn, "--brokers", strings.Join(e.brokers, ","),
+		"--slot", e.name, "--publication", e.name, "--topic-prefix", e.name, "--tables", strings.Join(qualified, ","),
+		"--state-dir", e.stateDir, "--metrics-addr", "127.0.0.1:0"}, extra...)
+	return startProc(e.t, name, args...)
+}
+
+// consumer reads topics from the start with read_committed isolation.
+type consumer struct {
+	cl   *kgo.Client
+	recs []*kgo.Record
+}
+
+func (e *cdcEnv) consumer(topics ...string) *consumer {
+	e.t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(e.brokers...), kgo.ConsumeTopics(topics...),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+		kgo.MetadataMinAge(200*time.Millisecond), kgo.AllowAutoTopicCreation())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(cl.Close)
+	return &consumer{cl: cl}
+}
+
+// until polls until done(all records so far) is true or ctx ends.
+func (c *consumer) until(ctx context.Context, done func([]*kgo.Record) bool) error {
+	for !done(c.recs) {
+		pctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+		fs := c.cl.PollFetches(pctx)
+		cancel()
+		if ctx.Err() != nil {
+			return fmt.Errorf("after %d records: %w", len(c.recs), context.Cause(ctx))
+		}
+		fs.EachRecord(func(r *kgo.Record) { c.recs = append(c.recs, r) })
+	}
+	return nil
+}
+
+func header(r *kgo.Record, key string) string {
+	for _, h := range r.Headers {
+		if h.Key == key {
+			return string(h.Value)
+		}
+	}
+	return ""
+}
+
+// decodeAll decodes self-describing (--json-schemas) change events.
+func decodeAll(t testing.TB, recs []*kgo.Record) []schemas.Event {
+	t.Helper()
+	dec := envelope.NewDecoder()
+	var evs []schemas.Event
+	for _, r := range recs {
+		ev, err := dec.Decode(r.Value, nil)
+		if err != nil {
+			t.Fatalf("%s/%d@%d: %v\n%s", r.Topic, r.Partition, r.Offset, err, r.Value)
+		}
+		evs = append(evs, ev)
+	}
+	return evs
+}
+
+func field(ev schemas.Event, row []schemas.Value, name string) schemas.Value {
+	i := ev.Schema.FieldIndex(name)
+	if i < 0 || row == nil {
+		return schemas.Null()
+	}
+	return row[i]
+}
