@@ -122,7 +122,9 @@ func TestDecode(t *testing.T) {
 		"money max":    {oid: moneyOID, text: "$92,233,720,368,547,758.07", want: dec("92233720368547758.07")},
 		"money min":    {oid: moneyOID, text: "-$92,233,720,368,547,758.08", want: dec("-92233720368547758.08")},
 		"money over":   {oid: moneyOID, text: "$92,233,720,368,547,758.08", err: ErrRange},
-		"money locale": {oid: moneyOID, text: "1.234,56 €", err: ErrSyntax},
+		"money locale": {oid: moneyOID, text: "1.234,56 €", err: ErrFormat},
+		"money commas": {oid: moneyOID, text: "$1,234.5,6", err: ErrSyntax},
+		"money empty":  {oid: moneyOID, text: "$", err: ErrSyntax},
 
 		// strings
 		"text":          {oid: pgtype.TextOID, text: "héllo, world", want: str("héllo, world")},

@@ -29,6 +29,13 @@ import (
 
 const dsnEnv = "HELIOS_TEST_PG_DSN"
 
+// The connection types NewCatalog is documented to take (*pgxpool.Pool has
+// the same QueryRow; pgxpool is not in go.sum yet).
+var (
+	_ pgvalue.Querier = (*pgx.Conn)(nil)
+	_ pgvalue.Querier = pgx.Tx(nil)
+)
+
 func testDSN(t *testing.T) string {
 	t.Helper()
 	dsn := os.Getenv(dsnEnv)
