@@ -76,6 +76,7 @@ type DecodeError struct {
 	Err error
 }
 
+// Error names the type and the (cut) text, then the cause.
 func (e *DecodeError) Error() string {
 	return fmt.Sprintf("decode %s value %q: %v", e.Type, e.Text, e.Err)
 }
