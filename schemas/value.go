@@ -241,6 +241,11 @@ func Equal(a, b Value) bool {
 		return false
 	}
 	switch a.kind {
+	case KindFloat32, KindFloat64:
+		// Every NaN equals every NaN, whatever its payload bits.
+		if fa, fb := a.Float(), b.Float(); fa != fa && fb != fb {
+			return true
+		}
 	case KindDecimal:
 		return a.Decimal().Equal(b.Decimal())
 	case KindArray:

@@ -68,3 +68,31 @@ func TestValueIsSmall(t *testing.T) {
 		t.Errorf("building a row of scalars allocates %v times, want at most 1 (the slice)", allocs)
 	}
 }
+
+func TestEqualFloats(t *testing.T) {
+	t.Parallel()
+	// PostgreSQL's NaN (binary 0x7ff8000000000000) and Go's math.NaN()
+	// (0x7ff8000000000001) are both NaN.
+	pgNaN := math.Float64frombits(0x7ff8000000000000)
+	negNaN := math.Float64frombits(0xfff8000000000000)
+	tests := []struct {
+		name string
+		a, b Value
+		want bool
+	}{
+		{"NaN payloads", Float(KindFloat64, pgNaN), Float(KindFloat64, math.NaN()), true},
+		{"negative NaN", Float(KindFloat64, negNaN), Float(KindFloat64, math.NaN()), true},
+		{"float32 NaN", Float(KindFloat32, pgNaN), Float(KindFloat32, math.NaN()), true},
+		{"NaN and 1", Float(KindFloat64, math.NaN()), Float(KindFloat64, 1), false},
+		{"zero signs", Float(KindFloat64, 0), Float(KindFloat64, math.Copysign(0, -1)), false},
+		{"same", Float(KindFloat64, 0.1), Float(KindFloat64, 0.1), true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := Equal(tc.a, tc.b); got != tc.want {
+				t.Errorf("Equal(%v, %v) = %v, want %v", tc.a, tc.b, got, tc.want)
+			}
+		})
+	}
+}

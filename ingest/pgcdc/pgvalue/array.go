@@ -62,7 +62,7 @@ func (p *arrayParser) level(i, depth int) (schemas.Value, int, error) {
 	if i < len(b) && b[i] == '}' {
 		return schemas.Array([]schemas.Value{}), i + 1, nil
 	}
-	var elems []schemas.Value
+	elems := make([]schemas.Value, 0, p.count(i))
 	nested := false
 	for {
 		i = skipSpace(b, i)
@@ -107,6 +107,38 @@ func (p *arrayParser) level(i, depth int) (schemas.Value, int, error) {
 			return schemas.Value{}, 0, fmt.Errorf("%w: unexpected %q in array", ErrSyntax, b[i])
 		}
 	}
+}
+
+// count returns the number of elements of the {...} whose first element
+// starts at b[i] (one more than its top-level delimiters), to size the
+// element slice once.
+func (p *arrayParser) count(i int) int {
+	b := p.b
+	n, depth, quoted := 1, 0, false
+	for ; i < len(b); i++ {
+		switch c := b[i]; {
+		case quoted:
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				quoted = false
+			}
+		case c == '\\':
+			i++
+		case c == '"':
+			quoted = true
+		case c == '{':
+			depth++
+		case c == '}':
+			if depth == 0 {
+				return n
+			}
+			depth--
+		case c == p.d.delim && depth == 0:
+			n++
+		}
+	}
+	return n
 }
 
 // element parses one element at b[i] (not a space) and decodes it with the

@@ -55,8 +55,9 @@ var (
 	ErrFormat = errors.New("pgvalue: unsupported text format (is the connection using pgvalue.RuntimeParams?)")
 	// ErrStaleType is returned (wrapped in a [*DecodeError]) for an enum
 	// label the [Decoder] does not know: the type was altered (ALTER TYPE
-	// ... ADD VALUE) after it was resolved. Forget the type in the catalog
-	// cache and resolve the column again.
+	// ... ADD VALUE) after it was resolved. Drop the type from the catalog
+	// cache ([PgCatalog.Forget] or [PgCatalog.Reset]) and resolve the
+	// relation's columns again.
 	ErrStaleType = errors.New("pgvalue: enum label not in the resolved type (type changed?)")
 )
 
@@ -75,6 +76,7 @@ type DecodeError struct {
 	Err error
 }
 
+// Error names the type and the (cut) text, then the cause.
 func (e *DecodeError) Error() string {
 	return fmt.Sprintf("decode %s value %q: %v", e.Type, e.Text, e.Err)
 }
@@ -112,7 +114,8 @@ type Decoder struct {
 	delim byte     // array element delimiter
 }
 
-// Type returns the column's change-event type.
+// Type returns the column's change-event type. Its Elem and Symbols are
+// shared with the Decoder and must not be modified.
 func (d *Decoder) Type() schemas.Type { return d.typ }
 
 // Tuple data kinds of a pgoutput TupleData column (pglogrepl's
@@ -340,6 +343,12 @@ func parseNumeric(b []byte) (schemas.Decimal, error) {
 // parseMoney parses money's output with lc_monetary=C: "$1,234.56",
 // "-$1,234.56". The result has the scale of the text (2).
 func parseMoney(b []byte) (schemas.Decimal, error) {
+	for _, c := range b {
+		if !isDigit(c) && c != ',' && c != '.' && c != '-' && c != '$' {
+			// A currency symbol or sign of another locale.
+			return schemas.Decimal{}, fmt.Errorf("%w: want lc_monetary C", ErrFormat)
+		}
+	}
 	i := 0
 	neg := false
 	if i < len(b) && b[i] == '-' {

@@ -122,7 +122,9 @@ func TestDecode(t *testing.T) {
 		"money max":    {oid: moneyOID, text: "$92,233,720,368,547,758.07", want: dec("92233720368547758.07")},
 		"money min":    {oid: moneyOID, text: "-$92,233,720,368,547,758.08", want: dec("-92233720368547758.08")},
 		"money over":   {oid: moneyOID, text: "$92,233,720,368,547,758.08", err: ErrRange},
-		"money locale": {oid: moneyOID, text: "1.234,56 €", err: ErrSyntax},
+		"money locale": {oid: moneyOID, text: "1.234,56 €", err: ErrFormat},
+		"money commas": {oid: moneyOID, text: "$1,234.5,6", err: ErrSyntax},
+		"money empty":  {oid: moneyOID, text: "$", err: ErrSyntax},
 
 		// strings
 		"text":          {oid: pgtype.TextOID, text: "héllo, world", want: str("héllo, world")},
@@ -345,5 +347,37 @@ func TestRuntimeParams(t *testing.T) {
 	p["TimeZone"] = "Europe/Paris"
 	if RuntimeParams()["TimeZone"] != "UTC" {
 		t.Error("RuntimeParams shares its map between calls")
+	}
+}
+
+func TestDecodeScalarsAllocateNothing(t *testing.T) {
+	// Not parallel: AllocsPerRun counts every goroutine's allocations.
+	cases := []struct {
+		oid    uint32
+		typmod int32
+		text   string
+	}{
+		{pgtype.BoolOID, -1, "t"},
+		{pgtype.Int8OID, -1, "-9223372036854775808"},
+		{pgtype.Float8OID, -1, "3.141592653589793"},
+		{pgtype.Float4OID, -1, "-Infinity"},
+		{pgtype.NumericOID, numericTypmod(12, 2), "-1234567890.12"},
+		{pgtype.NumericOID, -1, "NaN"},
+		{moneyOID, -1, "-$1,234.56"},
+		{pgtype.UUIDOID, -1, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"},
+		{pgtype.DateOID, -1, "0044-03-15 BC"},
+		{pgtype.TimeOID, -1, "24:00:00"},
+		{pgtype.TimetzOID, -1, "10:00:00.5+05:30"},
+		{pgtype.TimestampOID, -1, "2024-01-02 03:04:05.123456"},
+		{pgtype.TimestamptzOID, -1, "2024-01-02 03:04:05.123456+00"},
+		{pgtype.IntervalOID, -1, "P1Y2M-3DT4H5M6.5S"},
+		{moodOID, -1, "happy"},
+	}
+	for _, c := range cases {
+		d := mustDecoder(t, c.oid, c.typmod)
+		text := []byte(c.text)
+		if n := testing.AllocsPerRun(20, func() { _, _ = d.Decode(text) }); n != 0 {
+			t.Errorf("%s %q: %v allocations, want 0", d.Type(), c.text, n)
+		}
 	}
 }

@@ -61,6 +61,19 @@
 // setting is wrong, or the tuple is binary) or [ErrStaleType] (an enum label
 // added after the type was resolved). Decoding never panics.
 //
+// # Concurrency
+//
+// A [Decoder] is immutable and may be shared by goroutines. [PgCatalog] is
+// safe for concurrent use and serializes its queries, so a single *pgx.Conn
+// may back it; it must not be the replication connection. Its context
+// parameters bound the catalog queries only.
+//
+// # PostgreSQL versions
+//
+// Numeric NaN is decoded from any version, numeric ±Infinity exists from
+// PostgreSQL 14 and negative numeric scales from 15. Infinite intervals
+// (PostgreSQL 17) have no change-event value and are [ErrFormat] errors.
+//
 // # Allocation
 //
 // Decoding a scalar allocates nothing except the text of strings, JSON and

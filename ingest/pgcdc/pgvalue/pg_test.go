@@ -29,6 +29,13 @@ import (
 
 const dsnEnv = "HELIOS_TEST_PG_DSN"
 
+// The connection types NewCatalog is documented to take (*pgxpool.Pool has
+// the same QueryRow; pgxpool is not in go.sum yet).
+var (
+	_ pgvalue.Querier = (*pgx.Conn)(nil)
+	_ pgvalue.Querier = pgx.Tx(nil)
+)
+
 func testDSN(t *testing.T) string {
 	t.Helper()
 	dsn := os.Getenv(dsnEnv)
@@ -55,6 +62,17 @@ func connect(t *testing.T, dsn string) *pgx.Conn {
 	}
 	t.Cleanup(func() { conn.Close(context.Background()) })
 	return conn
+}
+
+// countingQuerier counts catalog queries.
+type countingQuerier struct {
+	q pgvalue.Querier
+	n int
+}
+
+func (c *countingQuerier) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	c.n++
+	return c.q.QueryRow(ctx, sql, args...)
 }
 
 // dropLater runs stmts at the end of the test on a connection of its own, so
@@ -356,7 +374,8 @@ func TestPostgresText(t *testing.T) {
 	f := newFixture(t, dsn, conn)
 	f.insertRows(t, conn)
 	ctx := t.Context()
-	cat := pgvalue.NewCatalog(conn)
+	q := &countingQuerier{q: conn}
+	cat := pgvalue.NewCatalog(q)
 
 	rows, err := conn.Query(ctx, `SELECT attname, atttypid::int8, atttypmod FROM pg_attribute
 		WHERE attrelid = $1::regclass AND attnum > 1 AND NOT attisdropped ORDER BY attnum`, f.table)
@@ -389,6 +408,19 @@ func TestPostgresText(t *testing.T) {
 		checkType(t, "pg_attribute", c, decs[i])
 		sel = append(sel, a.name)
 	}
+	// mood, _mood, posint, price, pair, _pair: one query each, and none
+	// when the same columns are resolved again.
+	if q.n != 6 {
+		t.Errorf("resolving the columns took %d catalog queries, want 6", q.n)
+	}
+	for _, a := range attrs {
+		if _, err := pgvalue.NewDecoder(ctx, uint32(a.oid), a.typmod, cat); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if q.n != 6 {
+		t.Errorf("resolving the columns again took %d more catalog queries, want 0", q.n-6)
+	}
 	rows, err = conn.Query(ctx, fmt.Sprintf("SELECT %s FROM %s ORDER BY id", strings.Join(sel, ", "), f.table),
 		pgx.QueryResultFormats{pgx.TextFormatCode})
 	if err != nil {
@@ -412,6 +444,35 @@ func TestPostgresText(t *testing.T) {
 	}
 	if row != f.rows {
 		t.Fatalf("read %d rows, want %d", row, f.rows)
+	}
+
+	// A label added to the enum after it was resolved: ErrStaleType, until
+	// the type is forgotten and resolved again.
+	var moodOID uint32
+	for _, a := range attrs {
+		if a.name == "c_enum" {
+			moodOID = uint32(a.oid)
+		}
+	}
+	moodDec, err := pgvalue.NewDecoder(ctx, moodOID, -1, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, "ALTER TYPE "+f.mood+" ADD VALUE 'meh' BEFORE 'ok'"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := moodDec.Decode([]byte("meh")); !errors.Is(err, pgvalue.ErrStaleType) {
+		t.Fatalf("new enum label: err = %v, want ErrStaleType", err)
+	}
+	cat.Forget(moodOID)
+	if moodDec, err = pgvalue.NewDecoder(ctx, moodOID, -1, cat); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := moodDec.Decode([]byte("meh")); err != nil || v.Str() != "meh" {
+		t.Fatalf("new enum label after Forget: %v, %v", v, err)
+	}
+	if got := strings.Join(moodDec.Type().Symbols, ","); got != "sad,meh,ok,happy" {
+		t.Errorf("symbols after ADD VALUE = %s, want sad,meh,ok,happy (enumsortorder)", got)
 	}
 }
 

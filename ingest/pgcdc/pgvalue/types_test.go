@@ -169,3 +169,29 @@ func TestNumericTypmod(t *testing.T) {
 		t.Error("NumericTypmod(-1) ok, want unconstrained")
 	}
 }
+
+// failingCatalog fails every lookup: built-in types must not need one.
+type failingCatalog struct{}
+
+func (failingCatalog) LookupType(context.Context, uint32) (TypeInfo, error) {
+	return TypeInfo{}, errors.New("catalog consulted")
+}
+
+func TestBuiltinsNeedNoCatalog(t *testing.T) {
+	t.Parallel()
+	for oid := range builtins {
+		if _, err := TypeOf(t.Context(), oid, -1, failingCatalog{}); err != nil {
+			t.Errorf("builtin %d: %v", oid, err)
+		}
+	}
+	for oid, elem := range builtinArrays {
+		typ, err := TypeOf(t.Context(), oid, -1, failingCatalog{})
+		if err != nil {
+			t.Errorf("builtin array %d: %v", oid, err)
+			continue
+		}
+		if typ.Kind != schemas.KindArray || typ.Elem.Source != builtins[elem].name || typ.Source != "_"+builtins[elem].name {
+			t.Errorf("builtin array %d: %+v", oid, typ)
+		}
+	}
+}
