@@ -255,15 +255,32 @@ func (st stateStore) Put(key string, value []byte) error {
 
 var _ pgcdc.Store = stateStore{}
 
-// pgTypes adapts pgvalue's decoders to pgcdc.
-type pgTypes struct{ cat pgvalue.Catalog }
+// pgTypes adapts pgvalue's decoders to pgcdc. When a value does not fit
+// the cached type any more (an enum label added since), it forgets the
+// type, resolves it again and retries once.
+type pgTypes struct{ cat *pgvalue.PgCatalog }
 
 func (t pgTypes) Column(ctx context.Context, oid uint32, typmod int32) (schemas.Type, pgcdc.ValueFunc, error) {
 	d, err := pgvalue.NewDecoder(ctx, oid, typmod, t.cat)
 	if err != nil {
 		return schemas.Type{}, nil, err
 	}
-	return d.Type(), d.Decode, nil
+	decode := func(text []byte) (schemas.Value, error) {
+		v, err := d.Decode(text)
+		if !errors.Is(err, pgvalue.ErrStaleType) {
+			return v, err
+		}
+		t.cat.Reset()
+		rctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		fresh, rerr := pgvalue.NewDecoder(rctx, oid, typmod, t.cat)
+		if rerr != nil {
+			return v, fmt.Errorf("%w (resolving the type again: %v)", err, rerr)
+		}
+		d = fresh
+		return d.Decode(text)
+	}
+	return d.Type(), decode, nil
 }
 
 var _ pgcdc.Types = pgTypes{}
