@@ -16,7 +16,7 @@ const (
 	layDMYDot                         // 02.01.2006
 	layDMonY                          // 02-Jan-2006, 2 Jan 2006
 	layMonDY                          // Jan 2, 2006
-	numLayouts = iota
+	numLayouts  = iota
 )
 
 // layoutNames are the names used in formats and conversions, in order of

@@ -136,3 +136,13 @@ theresa diana natalie brittany charlotte marie kayla alexis lori ana luis carlos
 luca marco giulia sofia hans anna lena jan pierre jean marie sophie lucas hugo chloe wei li yan hiroshi
 yuki akira mohammed muhammad ahmed ali fatima omar hassan priya raj amit arjun ravi anil sunil olga
 ivan dmitri sergei natasha elena irina`
+
+// Alpha3 returns the ISO 3166-1 alpha-3 code for an alpha-2 code.
+func Alpha3(a2 string) string {
+	for _, c := range countries {
+		if c[0] == a2 {
+			return c[1]
+		}
+	}
+	return ""
+}

@@ -1,0 +1,260 @@
+package match
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/heliosdb/helios-etl/transform/infer"
+)
+
+// class is the broad family of a column's values.
+type class uint8
+
+const (
+	classNone class = iota // no values
+	classNumber
+	classTime
+	classBool
+	classText
+)
+
+// valueInfo is a column's values prepared for comparison.
+type valueInfo struct {
+	f      *infer.Field
+	typ    infer.Type // the type most values fit
+	class  class
+	hashes map[uint64]bool
+	tokens map[string]bool
+	nums   []float64 // sorted numbers from the sample
+	days   [2]float64
+	lenAvg float64
+	chars  [5]float64 // shares of letters, digits, blanks, punctuation, upper case
+	trueSh float64
+	distinct int64
+}
+
+func prepareValues(f *infer.Field) valueInfo {
+	v := valueInfo{f: f, typ: f.Type, distinct: f.Distinct}
+	if f.Type == infer.String && f.Dominant != infer.Unknown && f.DominantShare >= 0.9 {
+		v.typ = f.Dominant
+	}
+	if len(f.Sample) == 0 {
+		return v
+	}
+	switch {
+	case v.typ.Numeric():
+		v.class = classNumber
+	case v.typ.Temporal():
+		v.class = classTime
+	case v.typ == infer.Boolean:
+		v.class = classBool
+	default:
+		v.class = classText
+	}
+	v.hashes = make(map[uint64]bool, len(f.DistinctHashes))
+	for _, h := range f.DistinctHashes {
+		v.hashes[h] = true
+	}
+	v.tokens = map[string]bool{}
+	var chars [5]int
+	total, ln, trues := 0, 0, 0
+	for _, s := range f.Sample {
+		ln += len(s)
+		if v.class == classBool {
+			b, _ := infer.ParseBool(s)
+			v.tokens[strconv.FormatBool(b)] = true
+		} else if x, err := strconv.ParseFloat(strings.TrimSpace(strings.ReplaceAll(s, ",", "")), 64); err == nil {
+			v.tokens[strconv.FormatFloat(x, 'g', -1, 64)] = true
+			if v.class == classNumber {
+				v.nums = append(v.nums, x)
+			}
+		} else {
+			for _, t := range valueTokens(s) {
+				v.tokens[t] = true
+			}
+		}
+		if b, ok := infer.ParseBool(s); ok && b {
+			trues++
+		}
+		for _, r := range s {
+			total++
+			switch {
+			case r >= 'a' && r <= 'z':
+				chars[0]++
+			case r >= 'A' && r <= 'Z':
+				chars[0]++
+				chars[4]++
+			case r >= '0' && r <= '9':
+				chars[1]++
+			case r == ' ':
+				chars[2]++
+			case r > 127:
+				chars[0]++
+			default:
+				chars[3]++
+			}
+		}
+	}
+	if total > 0 {
+		for i := range chars {
+			v.chars[i] = float64(chars[i]) / float64(total)
+		}
+	}
+	v.lenAvg = float64(ln) / float64(len(f.Sample))
+	v.trueSh = float64(trues) / float64(len(f.Sample))
+	slices.Sort(v.nums)
+	if v.class == classTime {
+		v.days = [2]float64{dayNum(f.Min), dayNum(f.Max)}
+	}
+	return v
+}
+
+func dayNum(s string) float64 {
+	if len(s) < 10 {
+		return 0
+	}
+	y, _ := strconv.Atoi(s[:4])
+	m, _ := strconv.Atoi(s[5:7])
+	d, _ := strconv.Atoi(s[8:10])
+	return float64(y*372 + m*31 + d)
+}
+
+// valueTokens splits a value into lower-case words and numbers; numbers lose
+// leading zeros (0294 and 294 are the same block).
+func valueTokens(s string) []string {
+	var out []string
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		alnum := i < len(s) && (isAlnumByte(s[i]) || s[i] >= 0x80)
+		if alnum && start < 0 {
+			start = i
+		}
+		if !alnum && start >= 0 {
+			t := strings.ToLower(s[start:i])
+			if isNumber(t) {
+				t = strings.TrimLeft(t, "0")
+				if t == "" {
+					t = "0"
+				}
+			}
+			out = append(out, t)
+			start = -1
+		}
+	}
+	return out
+}
+
+func isAlnumByte(b byte) bool {
+	return ('a' <= b && b <= 'z') || ('A' <= b && b <= 'Z') || ('0' <= b && b <= '9')
+}
+
+// containment estimates, from two coordinated bottom-k samples, the share of
+// a's distinct values found in b, and how many values the estimate rests on.
+func containment(a, b *valueInfo) (float64, int) {
+	n, hit := 0, 0
+	th := b.f.DistinctThreshold
+	for _, h := range a.f.DistinctHashes {
+		if h > th {
+			continue
+		}
+		n++
+		if b.hashes[h] {
+			hit++
+		}
+	}
+	if n == 0 {
+		return 0, 0
+	}
+	return float64(hit) / float64(n), n
+}
+
+// tokenOverlap is the larger containment of the two token sets.
+func tokenOverlap(a, b *valueInfo) float64 {
+	if len(a.tokens) == 0 || len(b.tokens) == 0 {
+		return 0
+	}
+	small, large := a.tokens, b.tokens
+	if len(small) > len(large) {
+		small, large = large, small
+	}
+	hit := 0
+	for t := range small {
+		if large[t] {
+			hit++
+		}
+	}
+	return float64(hit) / float64(len(small))
+}
+
+// ks returns the two-sample Kolmogorov-Smirnov statistic of sorted samples.
+func ks(a, b []float64) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 1
+	}
+	i, j := 0, 0
+	d := 0.0
+	for i < len(a) && j < len(b) {
+		x := min(a[i], b[j])
+		for i < len(a) && a[i] <= x {
+			i++
+		}
+		for j < len(b) && b[j] <= x {
+			j++
+		}
+		d = max(d, math.Abs(float64(i)/float64(len(a))-float64(j)/float64(len(b))))
+	}
+	return d
+}
+
+// distSim compares the shapes of two columns' values in [0,1]: numbers by
+// the Kolmogorov-Smirnov distance, dates by the overlap of their ranges,
+// booleans by their share of true, and text by length and character mix.
+func distSim(a, b *valueInfo) float64 {
+	switch {
+	case a.class == classNumber && b.class == classNumber:
+		return 1 - ks(a.nums, b.nums)
+	case a.class == classTime && b.class == classTime:
+		lo, hi := max(a.days[0], b.days[0]), min(a.days[1], b.days[1])
+		span := max(a.days[1], b.days[1]) - min(a.days[0], b.days[0])
+		if span <= 0 {
+			return 1
+		}
+		return max(0, hi-lo) / span
+	case a.class == classBool && b.class == classBool:
+		return 1 - math.Abs(a.trueSh-b.trueSh)
+	}
+	ls := 1 - math.Abs(a.lenAvg-b.lenAvg)/max(a.lenAvg, b.lenAvg, 1)
+	dot, na, nb := 0.0, 0.0, 0.0
+	for i := range a.chars {
+		dot += a.chars[i] * b.chars[i]
+		na += a.chars[i] * a.chars[i]
+		nb += b.chars[i] * b.chars[i]
+	}
+	cos := 0.0
+	if na > 0 && nb > 0 {
+		cos = dot / math.Sqrt(na*nb)
+	}
+	return 0.5*ls + 0.5*cos*cos
+}
+
+// typeSim scores how well the two types fit: 1 for the same type, less for
+// types a conversion bridges, 0.2 for types that do not convert.
+func typeSim(a, b infer.Type) float64 {
+	switch {
+	case a == b:
+		return 1
+	case a.Numeric() && b.Numeric():
+		return 0.9
+	case a.Temporal() && b.Temporal():
+		return 0.9
+	case a == infer.String || b == infer.String:
+		return 0.6
+	case (a == infer.Boolean && b == infer.Integer) || (a == infer.Integer && b == infer.Boolean):
+		return 0.6
+	case (a.Numeric() && b.Temporal()) || (a.Temporal() && b.Numeric()):
+		return 0.4
+	}
+	return 0.2
+}
