@@ -151,6 +151,17 @@ func evalValentine(t testing.TB, pairs []evalPair, namesOnly bool, w *strings.Bu
 			for s, tg := range p.truth {
 				if !slices.ContainsFunc(res.Mappings, func(m Mapping) bool { return m.Source == s }) {
 					fmt.Fprintf(w, "      MISSED %s -> %s\n", s, tg)
+					conf, ev := Scores(p.src.Fields, p.tgt.Fields)
+					for i, f := range p.src.Fields {
+						if f.Name != s {
+							continue
+						}
+						for j, g := range p.tgt.Fields {
+							if conf[i][j] > 0.3 || g.Name == tg {
+								fmt.Fprintf(w, "          cand %-30s %.3f %+v\n", g.Name, conf[i][j], ev[i][j])
+							}
+						}
+					}
 				}
 			}
 		}

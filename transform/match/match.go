@@ -374,7 +374,7 @@ func score(s, t *column, namesOnly bool) (float64, Evidence) {
 		}
 	}
 	tf := 0.75 + 0.25*ev.Type
-	conf := 0.9 * ev.Name
+	conf := 0.9 * ev.Name * ev.Name
 	if namesOnly {
 		return ev.Name, ev
 	}
@@ -390,7 +390,19 @@ func score(s, t *column, namesOnly bool) (float64, Evidence) {
 		tok := tokenOverlap(&s.val, &t.val)
 		d := distSim(&s.val, &t.val)
 		lo := float64(min(s.val.distinct, t.val.distinct))
+		// how much a shared value says: little for a few small numbers
+		// or booleans, much for text, where equal values rarely meet by
+		// chance (see "Scoring model")
 		inform := min(1, math.Log(1+lo)/math.Log(30))
+		if s.val.lenAvg > 24 || t.val.lenAvg > 24 {
+			tok *= 0.5 // words shared by free text say little
+		}
+		if s.val.class == classText && t.val.class == classText {
+			inform = min(1, math.Log(1+lo)/math.Log(6))
+			if lo >= 10 {
+				o = min(1, 2*o)
+			}
+		}
 		ov := max(o, 0.85*tok)
 		vpos := ov * inform * (0.4 + 0.6*d)
 		ev.Overlap, ev.Distribution, ev.Values = round3(ov), round3(d), round3(vpos)
@@ -398,7 +410,7 @@ func score(s, t *column, namesOnly bool) (float64, Evidence) {
 		// informative columns whose values neither overlap nor look alike
 		// are different columns, whatever their names say
 		if inform > 0.6 && ov < 0.1 && d < 0.5 {
-			conf *= 0.6 + 0.8*d
+			conf *= 0.4 + 2.4*d*d
 		}
 	}
 	conf *= tf

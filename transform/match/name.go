@@ -147,7 +147,7 @@ func tokenSim(a, ca, b, cb string) float64 {
 	if len(s) >= 3 && strings.HasPrefix(l, s) {
 		return 0.85
 	}
-	if len(s) >= 2 && len(l) >= 4 && s[0] == l[0] && subsequence(s, l) && len(s) <= len(l)-2 {
+	if len(s) >= 2 && len(l) >= 3 && s[0] == l[0] && subsequence(s, l) && len(s) < len(l) {
 		return 0.7
 	}
 	if jw := jaroWinkler(a, b); jw >= 0.88 && len(s) >= 4 {

@@ -170,7 +170,7 @@ func containment(a, b *valueInfo) (float64, int) {
 	return float64(hit) / float64(n), n
 }
 
-// tokenOverlap is the larger containment of the two token sets.
+// tokenOverlap is the cosine similarity of the two token sets.
 func tokenOverlap(a, b *valueInfo) float64 {
 	if len(a.tokens) == 0 || len(b.tokens) == 0 {
 		return 0
@@ -185,7 +185,7 @@ func tokenOverlap(a, b *valueInfo) float64 {
 			hit++
 		}
 	}
-	return float64(hit) / float64(len(small))
+	return float64(hit) / math.Sqrt(float64(len(small))*float64(len(large)))
 }
 
 // ks returns the two-sample Kolmogorov-Smirnov statistic of sorted samples.
@@ -214,7 +214,10 @@ func ks(a, b []float64) float64 {
 func distSim(a, b *valueInfo) float64 {
 	switch {
 	case a.class == classNumber && b.class == classNumber:
-		return 1 - ks(a.nums, b.nums)
+		// shape (KS) and scale (orders of magnitude of the 90th
+		// percentile of |x|)
+		sa, sb := math.Log10(1+p90abs(a.nums)), math.Log10(1+p90abs(b.nums))
+		return 0.5*(1-ks(a.nums, b.nums)) + 0.5/(1+math.Abs(sa-sb))
 	case a.class == classTime && b.class == classTime:
 		lo, hi := max(a.days[0], b.days[0]), min(a.days[1], b.days[1])
 		span := max(a.days[1], b.days[1]) - min(a.days[0], b.days[0])
@@ -257,4 +260,16 @@ func typeSim(a, b infer.Type) float64 {
 		return 0.4
 	}
 	return 0.2
+}
+
+func p90abs(x []float64) float64 {
+	if len(x) == 0 {
+		return 0
+	}
+	a := make([]float64, len(x))
+	for i, v := range x {
+		a[i] = math.Abs(v)
+	}
+	slices.Sort(a)
+	return a[len(a)*9/10]
 }
