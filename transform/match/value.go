@@ -22,16 +22,16 @@ const (
 
 // valueInfo is a column's values prepared for comparison.
 type valueInfo struct {
-	f      *infer.Field
-	typ    infer.Type // the type most values fit
-	class  class
-	hashes map[uint64]bool
-	tokens map[string]bool
-	nums   []float64 // sorted numbers from the sample
-	days   [2]float64
-	lenAvg float64
-	chars  [5]float64 // shares of letters, digits, blanks, punctuation, upper case
-	trueSh float64
+	f        *infer.Field
+	typ      infer.Type // the type most values fit
+	class    class
+	hashes   map[uint64]bool
+	tokens   map[string]bool
+	nums     []float64 // sorted numbers from the sample
+	days     [2]float64
+	lenAvg   float64
+	chars    [5]float64 // shares of letters, digits, blanks, punctuation, upper case
+	trueSh   float64
 	distinct int64
 }
 
