@@ -327,3 +327,14 @@ func clock(s string) (clockSet, bool) {
 	}
 	return c, true
 }
+
+// ParseDate reads a date or timestamp in any supported layout and returns
+// its date as YYYY-MM-DD. Day-first and month-first readings of an
+// ambiguous value (03/04/2021) resolve month-first.
+func ParseDate(s string) (string, bool) {
+	var v value
+	if !classifyDate(trimBlank(s), &v) {
+		return "", false
+	}
+	return dayString(v.day), true
+}

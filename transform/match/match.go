@@ -387,8 +387,18 @@ func score(s, t *column, namesOnly bool) (float64, Evidence) {
 			c2, n2 := containment(&t.val, &s.val)
 			o = max(c1*shrink(n1), c2*shrink(n2))
 		}
+		// values in other formats: dates, booleans, countries, cents
+		co := centsOverlap(&s.val, &t.val)
+		o = max(o, setCosine(s.val.canon, t.val.canon), co)
 		tok := tokenOverlap(&s.val, &t.val)
 		d := distSim(&s.val, &t.val)
+		if co > 0.2 {
+			scaled := make([]float64, len(s.val.nums))
+			for i, x := range s.val.nums {
+				scaled[i] = x / 100
+			}
+			d = max(d, 1-ks(scaled, t.val.nums))
+		}
 		lo := float64(min(s.val.distinct, t.val.distinct))
 		// how much a shared value says: little for a few small numbers
 		// or booleans, much for text, where equal values rarely meet by
@@ -416,7 +426,7 @@ func score(s, t *column, namesOnly bool) (float64, Evidence) {
 	conf *= tf
 	ss, ts := s.val.f.Semantic, t.val.f.Semantic
 	switch {
-	case ss != "" && ss == ts:
+	case ss != "" && (ss == ts || sameConcept(ss, ts)):
 		conf += 0.15 * (1 - conf)
 	case ss != "" && ts != "" && ss != ts:
 		conf *= 0.8
@@ -427,3 +437,9 @@ func score(s, t *column, namesOnly bool) (float64, Evidence) {
 
 // shrink discounts an overlap measured on few values.
 func shrink(n int) float64 { return float64(n) / float64(n+2) }
+
+// sameConcept reports semantic kinds that are two forms of one thing.
+func sameConcept(a, b string) bool {
+	return (a == infer.KindCountryName && b == infer.KindCountryCode) ||
+		(a == infer.KindCountryCode && b == infer.KindCountryName)
+}

@@ -13,6 +13,7 @@ type nameInfo struct {
 	raw     string
 	flat    string   // lower case, letters and digits only
 	tokens  []string // words after abbreviation expansion
+	raw0    []string // the words before expansion
 	concept []string // concept of each token (synonyms folded)
 	weight  []float64
 }
@@ -86,9 +87,7 @@ func prepareName(s string) nameInfo {
 		if len(w) == 1 && i == len(words)-1 && len(words) > 1 && (w == "x" || w == "y") {
 			continue
 		}
-		if isNumber(w) && len(words) > 1 {
-			// digits carry meaning only together with words (address2)
-		}
+		n.raw0 = append(n.raw0, w)
 		w = vocab.Expand(stem(w))
 		n.tokens = append(n.tokens, w)
 		n.concept = append(n.concept, vocab.Concept(w))
@@ -125,6 +124,9 @@ func setIDF(names []nameInfo) {
 	for i := range names {
 		for j, c := range names[i].concept {
 			names[i].weight[j] = 1 / (1 + 0.5*math.Log(float64(df[c])))
+			if vocab.Unit(names[i].raw0[j]) && len(names[i].tokens) > 1 {
+				names[i].weight[j] *= 0.3
+			}
 		}
 	}
 }

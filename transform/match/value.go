@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/heliosdb/helios-etl/transform/infer"
+	"github.com/heliosdb/helios-etl/transform/internal/lexicon"
 )
 
 // class is the broad family of a column's values.
@@ -33,6 +34,34 @@ type valueInfo struct {
 	chars    [5]float64 // shares of letters, digits, blanks, punctuation, upper case
 	trueSh   float64
 	distinct int64
+	// canon holds the distinct sampled values in a canonical form (ISO
+	// dates, ISO country codes, true/false, plain numbers, lower case), so
+	// that values in different formats still meet.
+	canon map[string]bool
+	med   float64 // numbers: median of the sample
+}
+
+// canonical writes a value in the form used by valueInfo.canon.
+func canonical(s string, cls class, sem string) string {
+	s = strings.TrimSpace(s)
+	switch {
+	case cls == classTime:
+		if d, ok := infer.ParseDate(s); ok {
+			return d
+		}
+	case cls == classBool:
+		if b, ok := infer.ParseBool(s); ok {
+			return strconv.FormatBool(b)
+		}
+	case sem == infer.KindCountryName || sem == infer.KindCountryCode:
+		if a, ok := lexicon.CountryAlpha2(s); ok {
+			return a
+		}
+	}
+	if x, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", ""), 64); err == nil {
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return strings.ToLower(s)
 }
 
 func prepareValues(f *infer.Field) valueInfo {
@@ -105,6 +134,13 @@ func prepareValues(f *infer.Field) valueInfo {
 	v.lenAvg = float64(ln) / float64(len(f.Sample))
 	v.trueSh = float64(trues) / float64(len(f.Sample))
 	slices.Sort(v.nums)
+	if len(v.nums) > 0 {
+		v.med = v.nums[len(v.nums)/2]
+	}
+	v.canon = make(map[string]bool, len(f.Distincts))
+	for _, d := range f.Distincts {
+		v.canon[canonical(d, v.class, f.Semantic)] = true
+	}
 	if v.class == classTime {
 		v.days = [2]float64{dayNum(f.Min), dayNum(f.Max)}
 	}
@@ -272,4 +308,37 @@ func p90abs(x []float64) float64 {
 	}
 	slices.Sort(a)
 	return a[len(a)*9/10]
+}
+
+// setCosine is |a∩b| / sqrt(|a||b|), discounted when the smaller set is
+// small (see shrink).
+func setCosine(a, b map[string]bool) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	hit := 0
+	for k := range a {
+		if b[k] {
+			hit++
+		}
+	}
+	return float64(hit) / math.Sqrt(float64(len(a))*float64(len(b))) * shrink(len(a))
+}
+
+// centsOverlap compares integer cents with decimal units: the share of
+// source values that, divided by 100, are target values.
+func centsOverlap(s, t *valueInfo) float64 {
+	if s.typ != infer.Integer || !(t.typ == infer.Decimal || t.typ == infer.Float) {
+		return 0
+	}
+	scaled := make(map[string]bool, len(s.canon))
+	for k := range s.canon {
+		if x, err := strconv.ParseFloat(k, 64); err == nil {
+			scaled[strconv.FormatFloat(x/100, 'g', -1, 64)] = true
+		}
+	}
+	return setCosine(scaled, t.canon)
 }

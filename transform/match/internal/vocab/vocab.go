@@ -128,6 +128,17 @@ var noise = map[string]bool{
 	"tmp": true, "val": true, "data": true,
 }
 
+// units are words naming a unit of measure; they say little about what a
+// column holds (weight_kg, weight).
+var units = map[string]bool{
+	"cents": true, "cent": true, "kg": true, "kgs": true, "lb": true, "lbs": true, "cm": true, "mm": true,
+	"km": true, "pct": true, "percent": true, "usd": true, "eur": true, "c": true, "f": true, "ms": true,
+	"sec": true, "secs": true, "seconds": true, "hrs": true, "ft": true, "m": true, "g": true,
+}
+
+// Unit reports whether w names a unit of measure.
+func Unit(w string) bool { return units[w] }
+
 func init() {
 	for _, g := range groups {
 		for _, w := range g {
