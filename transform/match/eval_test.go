@@ -189,11 +189,13 @@ func TestEvalValentine(t *testing.T) {
 	if f1 < valentineFloor {
 		t.Errorf("Valentine mean F1 %.3f fell below the floor %.3f", f1, valentineFloor)
 	}
-	_ = base
+	if f1 <= base {
+		t.Errorf("Valentine mean F1 %.3f does not beat the name-only baseline %.3f", f1, base)
+	}
 }
 
-// valentineFloor is the reached mean F1 minus a small margin.
-const valentineFloor = 0.0
+// valentineFloor is the reached mean F1 (0.885) minus a small margin.
+const valentineFloor = 0.85
 
 // evalOwn prints per-pair accuracy of the realistic pairs and returns the
 // accuracy over all source columns of the tuned and of the held-out pairs.
@@ -259,8 +261,9 @@ func TestEvalPairs(t *testing.T) {
 	}
 }
 
-// Floors: the accuracy reached minus a small margin.
+// Floors: the accuracy reached (tuned 1.000, held-out 0.957) minus a small
+// margin.
 const (
-	tunedFloor   = 0.0
-	heldOutFloor = 0.0
+	tunedFloor   = 0.95
+	heldOutFloor = 0.92
 )

@@ -367,14 +367,17 @@ func score(s, t *column, namesOnly bool) (float64, Evidence) {
 	ev := Evidence{Overlap: -1, Distribution: -1, Values: -1}
 	ev.Name = nameSim(&s.name, &t.name)
 	ev.Type = typeSim(s.val.typ, t.val.typ)
-	if s.val.class == classNone && s.val.f.Count == 0 || t.val.class == classNone && t.val.f.Count == 0 {
-		// a side without values: a column of nulls or a target with no rows
-		if t.val.f.Count == 0 && t.val.f.Type == infer.String && t.val.f.Nulls == 0 {
-			ev.Type = 1 // the target's type is unknown, not string
-		}
+	noRows := func(f *infer.Field) bool { return f.Count == 0 && f.Nulls == 0 }
+	if noRows(t.val.f) || noRows(s.val.f) {
+		ev.Type = 1 // a table without rows: its types are unknown, not string
 	}
 	tf := 0.75 + 0.25*ev.Type
+	// Names alone: a partial name match is weak evidence (squared), except
+	// when a table has no rows at all, where names are all there is.
 	conf := 0.9 * ev.Name * ev.Name
+	if noRows(t.val.f) || noRows(s.val.f) {
+		conf = 0.9 * ev.Name
+	}
 	if namesOnly {
 		return ev.Name, ev
 	}

@@ -223,6 +223,41 @@ var pairs = []pair{
 		truth: [][2]string{{"f1", "event_id"}, {"f2", "occurred_at"}, {"f3", "user_email"}, {"f4", "country"},
 			{"f5", "revenue"}, {"f6", "app_version"}},
 	},
+	{
+		// added after the first held-out run, evaluated once
+		name: "insurance_claims", heldOut: true, srcRows: 130, tgtRows: 110, shared: 80,
+		src: []col{c("claim_no", "id"), c("policy_holder", "full"), cf("clm_dt", "date2", mdy), c("paid_cents", "cents"),
+			cf("status", "status", upper), c("zip", "zip"), c("email", "email"), cf("dob", "dob", dmyDot), c("adjuster_notes", "note")},
+		tgt: []col{c("claim_id", "id"), c("insured_name", "full"), c("claim_date", "date2"), cf("paid_amount", "cents", dollars),
+			c("claim_status", "status"), c("postal_code", "zip"), c("contact_email", "email"), c("date_of_birth", "dob"),
+			c("deductible", "small")},
+		truth: [][2]string{{"claim_no", "claim_id"}, {"policy_holder", "insured_name"}, {"clm_dt", "claim_date"},
+			{"paid_cents", "paid_amount"}, {"status", "claim_status"}, {"zip", "postal_code"}, {"email", "contact_email"},
+			{"dob", "date_of_birth"}},
+	},
+	{
+		// added after the first held-out run, evaluated once
+		name: "saas_subscriptions", heldOut: true, srcRows: 120, tgtRows: 120, shared: 90,
+		src: []col{c("acct_id", "id"), c("plan", "plan"), c("mrr_cents", "cents"), c("signup", "date2"), cf("churned", "bool2", yn),
+			c("country", "country"), c("seats", "small"), c("owner_email", "email"), c("last_login", "date3")},
+		tgt: []col{c("account_id", "id"), c("plan_tier", "plan"), cf("monthly_revenue", "cents", dollars), c("start_date", "date2"),
+			c("is_cancelled", "bool2"), cf("country_code", "country", country2), c("licenses", "small"), c("admin_email", "email"),
+			c("nps_score", "score")},
+		truth: [][2]string{{"acct_id", "account_id"}, {"plan", "plan_tier"}, {"mrr_cents", "monthly_revenue"}, {"signup", "start_date"},
+			{"churned", "is_cancelled"}, {"country", "country_code"}, {"seats", "licenses"}, {"owner_email", "admin_email"}},
+	},
+	{
+		// added after the first held-out run, evaluated once
+		name: "logistics_shipments", heldOut: true, srcRows: 140, tgtRows: 120, shared: 90,
+		src: []col{c("shp_id", "id"), c("pickup_addr", "street"), c("drop_addr", "street2"), c("wt", "weight"), c("ship_dt", "ts"),
+			cf("eta", "date2", mdy), c("carrier", "merchant"), cf("col_9", "phone", phoneDash), c("pkg_count", "small")},
+		tgt: []col{c("shipment_id", "id"), c("origin_address", "street"), c("destination_address", "street2"), c("weight", "weight"),
+			c("shipped_at", "ts"), c("expected_delivery", "date2"), c("carrier_name", "merchant"), cf("recipient_phone", "phone", phonePlus),
+			cf("insured_value", "cents", dollars)},
+		truth: [][2]string{{"shp_id", "shipment_id"}, {"pickup_addr", "origin_address"}, {"drop_addr", "destination_address"},
+			{"wt", "weight"}, {"ship_dt", "shipped_at"}, {"eta", "expected_delivery"}, {"carrier", "carrier_name"},
+			{"col_9", "recipient_phone"}},
+	},
 }
 
 func write(path string, cols []col, ents []entity, r *rand.Rand) error {
