@@ -2,6 +2,7 @@ package infer
 
 import (
 	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -315,6 +316,9 @@ func classifyNumber(s string, v *value) bool {
 	f := float64(mant) / scale
 	if digits > 19 || exp != 0 {
 		f = parseFloatSlow(s)
+		if math.IsInf(f, 0) {
+			return false // out of float64 range: keep the text
+		}
 	}
 	if neg {
 		f = -f
@@ -339,7 +343,7 @@ func classifyNumber(s string, v *value) bool {
 		if j > 0 && s[j-1] == '.' {
 			j--
 		}
-		if v.flags&numPercent == 0 {
+		if v.flags&numPercent == 0 && j > start && isDigit(s[j-1]) {
 			v.normTo = j
 		}
 	default:

@@ -75,26 +75,23 @@ func (c clockSet) layout() string {
 	return b.String()
 }
 
-var monthNames = [12]string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+var monthNames = [12]string{"january", "february", "march", "april", "may", "june", "july",
+	"august", "september", "october", "november", "december"}
 
-// month reads a month name (three letters or the full English name) at the
-// start of s and returns the month and its length, or 0.
+// month reads an English month name at the start of s, as its first three
+// letters, "Sept" or the full name, and returns the month and the name's
+// length, or 0.
 func month(s string) (int, int) {
 	if len(s) < 3 {
 		return 0, 0
 	}
+	j := 0
+	for j < len(s) && isAlpha(s[j]) {
+		j++
+	}
+	w := s[:j]
 	for m, n := range monthNames {
-		if lower(s[0]) == n[0] && lower(s[1]) == n[1] && lower(s[2]) == n[2] {
-			j := 3
-			for j < len(s) && ('a' <= lower(s[j]) && lower(s[j]) <= 'z') {
-				j++
-			}
-			if j > 3 && j-3 > 6 {
-				return 0, 0
-			}
-			if j == 4 && lower(s[3]) == 't' && m == 8 { // "Sept"
-				return m + 1, j
-			}
+		if eqFold(w, n) || eqFold(w, n[:3]) || (m == 8 && eqFold(w, "sept")) {
 			return m + 1, j
 		}
 	}

@@ -242,6 +242,8 @@ func semantic(name string, typ Type, f *Field, sample []string) string {
 		return KindURL
 	case share(cIP) >= 0.8:
 		return KindIP
+	case share(cPostalStrong) >= 0.8:
+		return KindPostalCode
 	case share(cPhone) >= 0.8 && typ == String:
 		return KindPhone
 	case share(cPostalStrong)+share(cPostalWeak) >= 0.8 &&
