@@ -26,8 +26,10 @@ type Config struct {
 	// bottom-k coordinated sample, for overlap and foreign keys (default 256).
 	Distincts int `toml:"distincts"`
 	// ExactDistinct bounds the exact distinct-value set per column (default
-	// 1<<16 values, or 1<<21 while no duplicate has been seen so that
-	// candidate keys stay exact); past it counts are estimates.
+	// 1<<15 values, or 1<<17 while no duplicate has been seen so that
+	// candidate keys stay exact that far); past it counts are bottom-k
+	// estimates and a key is reported unique when the estimate reaches 98%
+	// of the values.
 	ExactDistinct int `toml:"exact_distinct"`
 }
 
@@ -42,7 +44,7 @@ func (c Config) withDefaults() Config {
 		c.Distincts = 256
 	}
 	if c.ExactDistinct <= 0 {
-		c.ExactDistinct = 1 << 16
+		c.ExactDistinct = 1 << 15
 	}
 	return c
 }
@@ -80,6 +82,10 @@ func (t *Type) UnmarshalText(b []byte) error {
 	*t = v
 	return nil
 }
+
+// exactUniqueMax is how far the exact set grows while a column has no
+// repeated value.
+const exactUniqueMax = 1 << 17
 
 // Field is the inferred schema of one column.
 type Field struct {
@@ -290,7 +296,7 @@ func (c *column) observe(s string, line int, cfg *Config) {
 		if !c.set.add(h) {
 			c.dup = true
 		}
-		if c.set.n >= cfg.ExactDistinct && (c.dup || c.set.n >= 1<<21) {
+		if c.set.n >= cfg.ExactDistinct && (c.dup || c.set.n >= exactUniqueMax) {
 			c.exact = false
 			c.set = hashSet{}
 		}
