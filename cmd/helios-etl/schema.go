@@ -24,7 +24,7 @@ func newSchemaCmd() *cobra.Command {
 		Use:   "schema",
 		Short: "Infer schemas from files and map one schema onto another",
 	}
-	cmd.AddCommand(newSchemaInferCmd(), newSchemaMatchCmd())
+	cmd.AddCommand(newSchemaInferCmd(), newSchemaMatchCmd(), newSchemaKeysCmd())
 	return cmd
 }
 
@@ -316,4 +316,72 @@ func (s *jsonStore) Put(_ context.Context, key string, val []byte) error {
 		return err
 	}
 	return os.Rename(tmp, s.path)
+}
+
+func newSchemaKeysCmd() *cobra.Command {
+	var (
+		inputs []string
+		format string
+		cfg    infer.Config
+	)
+	cmd := &cobra.Command{
+		Use:     "keys",
+		Short:   "Find candidate keys and likely foreign keys between several files",
+		Example: "  helios-etl schema keys --input customers.csv --input orders.csv --format json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			if len(inputs) < 2 {
+				return errors.New("keys needs at least two --input files")
+			}
+			var tables []infer.Table
+			type keys struct {
+				Table string   `json:"table"`
+				Rows  int64    `json:"rows"`
+				Keys  []string `json:"candidate_keys"`
+			}
+			out := struct {
+				Tables      []keys             `json:"tables"`
+				ForeignKeys []infer.ForeignKey `json:"foreign_keys"`
+			}{Tables: []keys{}}
+			for _, in := range inputs {
+				s, err := infer.InferFile(in, cfg)
+				if err != nil {
+					return err
+				}
+				name := strings.TrimSuffix(filepath.Base(in), filepath.Ext(in))
+				tables = append(tables, infer.Table{Name: name, Schema: s})
+				k := keys{Table: name, Rows: s.Rows, Keys: []string{}}
+				for _, f := range s.Fields {
+					if f.Unique {
+						k.Keys = append(k.Keys, f.Name)
+					}
+				}
+				out.Tables = append(out.Tables, k)
+			}
+			out.ForeignKeys = infer.ForeignKeys(tables)
+			if out.ForeignKeys == nil {
+				out.ForeignKeys = []infer.ForeignKey{}
+			}
+			w := cmd.OutOrStdout()
+			if format == "json" {
+				return writeJSON(w, out)
+			}
+			for _, k := range out.Tables {
+				fmt.Fprintf(w, "%s (%d rows): candidate keys %s\n", k.Table, k.Rows, dash(strings.Join(k.Keys, ", ")))
+			}
+			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "FOREIGN KEY\tREFERENCES\tCONTAINMENT\tCONFIDENCE")
+			for _, fk := range out.ForeignKeys {
+				fmt.Fprintf(tw, "%s.%s\t%s.%s\t%.2f\t%.2f\n", fk.Table, fk.Column, fk.RefTable, fk.RefColumn, fk.Containment, fk.Confidence)
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().StringArrayVar(&inputs, "input", nil, "file to read (repeat for each table)")
+	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
+	cmd.Flags().IntVar(&cfg.SampleRows, "sample-rows", 10_000, "rows to read from each file; -1 reads everything")
+	return cmd
 }
