@@ -83,6 +83,9 @@ func writeSchemaTable(w io.Writer, name string, s infer.Schema) error {
 		fmt.Fprintf(w, ", %d skipped", s.SkippedRows)
 	}
 	fmt.Fprintln(w)
+	for _, e := range s.Skipped {
+		fmt.Fprintf(w, "  skipped %s\n", e)
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "COLUMN\tTYPE\tSEMANTIC\tNULLABLE\tUNIQUE\tDISTINCT\tFORMAT\tRANGE")
 	for _, f := range s.Fields {

@@ -76,7 +76,9 @@
 // value hashes for distinct counts and candidate keys. The exact set stops
 // at 32,768 values, or at 131,072 while no value has repeated; past that,
 // counts are bottom-k estimates ([Field.DistinctExact] is false) and a
-// column is a key when the estimate reaches 98% of its values. There are no
+// column in which no value repeated while the set was exact is a key when
+// the estimate reaches 80% of its values (three standard errors of the
+// estimate). There are no
 // per-row maps and no regular expressions on the hot path.
 //
 // # Foreign keys

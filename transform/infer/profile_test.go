@@ -121,6 +121,9 @@ func TestInferFile(t *testing.T) {
 	if s.Rows != 2 || s.SkippedRows != 1 {
 		t.Errorf("rows %d skipped %d, want 2 and 1", s.Rows, s.SkippedRows)
 	}
+	if len(s.Skipped) != 1 || !strings.Contains(s.Skipped[0], "in.csv:3") {
+		t.Errorf("skipped %v, want the file and line of the bad row", s.Skipped)
+	}
 	if s.Fields[1].Type != Date || s.Fields[2].Type != Boolean || s.Fields[2].Format != "y/n" {
 		t.Errorf("fields %+v", s.Fields)
 	}
