@@ -155,6 +155,15 @@ type accepted struct {
 // first, then mappings accepted earlier (from the store), then the best
 // global assignment of the remaining columns. ctx bounds the store calls.
 func (m *Matcher) Match(ctx context.Context, src, tgt []infer.Field) (Result, error) {
+	for side, fs := range map[string][]infer.Field{"source": src, "target": tgt} {
+		seen := map[string]bool{}
+		for _, f := range fs {
+			if seen[f.Name] {
+				return Result{}, fmt.Errorf("%s column %q appears twice", side, f.Name)
+			}
+			seen[f.Name] = true
+		}
+	}
 	fixed := map[string]string{}
 	origin := map[string]string{}
 	if m.store != nil {
