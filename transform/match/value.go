@@ -1,6 +1,7 @@
 package match
 
 import (
+	"hash/maphash"
 	"math"
 	"slices"
 	"strconv"
@@ -26,8 +27,8 @@ type valueInfo struct {
 	f        *infer.Field
 	typ      infer.Type // the type most values fit
 	class    class
-	hashes   map[uint64]bool
-	tokens   map[string]bool
+	hashes   []uint64 // sorted hashes of the bottom-k distinct sample
+	tokens   hashSet  // words and numbers inside the sampled values
 	nums     []float64 // sorted numbers from the sample
 	days     [2]float64
 	lenAvg   float64
@@ -37,7 +38,9 @@ type valueInfo struct {
 	// canon holds the distinct sampled values in a canonical form (ISO
 	// dates, ISO country codes, true/false, plain numbers, lower case), so
 	// that values in different formats still meet.
-	canon map[string]bool
+	canon hashSet
+	// cents holds canon's numbers divided by 100 (integer columns only)
+	cents hashSet
 	med   float64 // numbers: median of the sample
 }
 
@@ -82,26 +85,24 @@ func prepareValues(f *infer.Field) valueInfo {
 	default:
 		v.class = classText
 	}
-	v.hashes = make(map[uint64]bool, len(f.DistinctHashes))
-	for _, h := range f.DistinctHashes {
-		v.hashes[h] = true
-	}
-	v.tokens = map[string]bool{}
+	v.hashes = slices.Clone(f.DistinctHashes)
+	slices.Sort(v.hashes)
+	var tokens []uint64
 	var chars [5]int
 	total, ln, trues := 0, 0, 0
 	for _, s := range f.Sample {
 		ln += len(s)
 		if v.class == classBool {
 			b, _ := infer.ParseBool(s)
-			v.tokens[strconv.FormatBool(b)] = true
+			tokens = append(tokens, strHash(strconv.FormatBool(b)))
 		} else if x, err := strconv.ParseFloat(strings.TrimSpace(strings.ReplaceAll(s, ",", "")), 64); err == nil {
-			v.tokens[strconv.FormatFloat(x, 'g', -1, 64)] = true
+			tokens = append(tokens, strHash(strconv.FormatFloat(x, 'g', -1, 64)))
 			if v.class == classNumber {
 				v.nums = append(v.nums, x)
 			}
 		} else {
 			for _, t := range valueTokens(s) {
-				v.tokens[t] = true
+				tokens = append(tokens, strHash(t))
 			}
 		}
 		if b, ok := infer.ParseBool(s); ok && b {
@@ -137,10 +138,19 @@ func prepareValues(f *infer.Field) valueInfo {
 	if len(v.nums) > 0 {
 		v.med = v.nums[len(v.nums)/2]
 	}
-	v.canon = make(map[string]bool, len(f.Distincts))
+	v.tokens = newHashSet(tokens)
+	canon := make([]uint64, 0, len(f.Distincts))
+	var cents []uint64
 	for _, d := range f.Distincts {
-		v.canon[canonical(d, v.class, f.Semantic)] = true
+		c := canonical(d, v.class, f.Semantic)
+		canon = append(canon, strHash(c))
+		if v.typ == infer.Integer {
+			if x, err := strconv.ParseFloat(c, 64); err == nil {
+				cents = append(cents, strHash(strconv.FormatFloat(x/100, 'g', -1, 64)))
+			}
+		}
 	}
+	v.canon, v.cents = newHashSet(canon), newHashSet(cents)
 	if v.class == classTime {
 		v.days = [2]float64{dayNum(f.Min), dayNum(f.Max)}
 	}
@@ -191,12 +201,17 @@ func isAlnumByte(b byte) bool {
 func containment(a, b *valueInfo) (float64, int) {
 	n, hit := 0, 0
 	th := b.f.DistinctThreshold
-	for _, h := range a.f.DistinctHashes {
+	bh := b.hashes
+	j := 0
+	for _, h := range a.hashes { // both sorted
 		if h > th {
-			continue
+			break
 		}
 		n++
-		if b.hashes[h] {
+		for j < len(bh) && bh[j] < h {
+			j++
+		}
+		if j < len(bh) && bh[j] == h {
 			hit++
 		}
 	}
@@ -211,17 +226,7 @@ func tokenOverlap(a, b *valueInfo) float64 {
 	if len(a.tokens) == 0 || len(b.tokens) == 0 {
 		return 0
 	}
-	small, large := a.tokens, b.tokens
-	if len(small) > len(large) {
-		small, large = large, small
-	}
-	hit := 0
-	for t := range small {
-		if large[t] {
-			hit++
-		}
-	}
-	return float64(hit) / math.Sqrt(float64(len(small))*float64(len(large)))
+	return float64(intersect(a.tokens, b.tokens)) / math.Sqrt(float64(len(a.tokens))*float64(len(b.tokens)))
 }
 
 // ks returns the two-sample Kolmogorov-Smirnov statistic of sorted samples.
@@ -310,35 +315,49 @@ func p90abs(x []float64) float64 {
 	return a[len(a)*9/10]
 }
 
+// hashSet is a sorted set of 64-bit hashes; intersections are merges.
+type hashSet []uint64
+
+var hashSeed = maphash.MakeSeed()
+
+func strHash(s string) uint64 { return maphash.String(hashSeed, s) }
+
+func newHashSet(hs []uint64) hashSet {
+	slices.Sort(hs)
+	return hashSet(slices.Compact(hs))
+}
+
+func intersect(a, b hashSet) int {
+	i, j, n := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			n++
+			i++
+			j++
+		}
+	}
+	return n
+}
+
 // setCosine is |a∩b| / sqrt(|a||b|), discounted when the smaller set is
 // small (see shrink).
-func setCosine(a, b map[string]bool) float64 {
+func setCosine(a, b hashSet) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
-	if len(a) > len(b) {
-		a, b = b, a
-	}
-	hit := 0
-	for k := range a {
-		if b[k] {
-			hit++
-		}
-	}
-	return float64(hit) / math.Sqrt(float64(len(a))*float64(len(b))) * shrink(len(a))
+	return float64(intersect(a, b)) / math.Sqrt(float64(len(a))*float64(len(b))) * shrink(min(len(a), len(b)))
 }
 
-// centsOverlap compares integer cents with decimal units: the share of
-// source values that, divided by 100, are target values.
+// centsOverlap compares integer cents with decimal units: the overlap of
+// the source values divided by 100 with the target values.
 func centsOverlap(s, t *valueInfo) float64 {
 	if s.typ != infer.Integer || !(t.typ == infer.Decimal || t.typ == infer.Float) {
 		return 0
 	}
-	scaled := make(map[string]bool, len(s.canon))
-	for k := range s.canon {
-		if x, err := strconv.ParseFloat(k, 64); err == nil {
-			scaled[strconv.FormatFloat(x/100, 'g', -1, 64)] = true
-		}
-	}
-	return setCosine(scaled, t.canon)
+	return setCosine(s.cents, t.canon)
 }
