@@ -27,8 +27,8 @@ type valueInfo struct {
 	f        *infer.Field
 	typ      infer.Type // the type most values fit
 	class    class
-	hashes   []uint64 // sorted hashes of the bottom-k distinct sample
-	tokens   hashSet  // words and numbers inside the sampled values
+	hashes   []uint64  // sorted hashes of the bottom-k distinct sample
+	tokens   hashSet   // words and numbers inside the sampled values
 	nums     []float64 // sorted numbers from the sample
 	days     [2]float64
 	lenAvg   float64
