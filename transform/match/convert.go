@@ -22,6 +22,7 @@ const (
 	ConvBoolWords       = "bool_words"        // Y/N → true/false (From and To name the word families)
 	ConvCentsToDecimal  = "cents_to_decimal"  // integer cents → decimal units (÷100)
 	ConvCountryToISO    = "country_to_iso"    // country name → ISO 3166-1 code (To: alpha-2 or alpha-3)
+	ConvSplitName       = "split_name"        // full name → its first or last word (To: first or last)
 )
 
 // Conversion is what a source value needs to become a target value.
@@ -41,6 +42,8 @@ func (c Conversion) String() string {
 		return "cents -> decimal"
 	case ConvCountryToISO:
 		return "country name -> ISO " + c.To
+	case ConvSplitName:
+		return "full name -> " + c.To + " word"
 	}
 	if c.From != "" || c.To != "" {
 		return fmt.Sprintf("%s -> %s", c.From, c.To)
@@ -106,6 +109,12 @@ func (c Conversion) Apply(v string) (string, error) {
 			sign, n = "-", -n
 		}
 		return fmt.Sprintf("%s%d.%02d", sign, n/100, n%100), nil
+	case ConvSplitName:
+		w := strings.Fields(v)
+		if c.To == "last" {
+			return w[len(w)-1], nil
+		}
+		return w[0], nil
 	case ConvCountryToISO:
 		a2, ok := lexicon.CountryAlpha2(v)
 		if !ok {
@@ -153,6 +162,8 @@ func conversionFor(s, t *valueInfo) Conversion {
 			to = "alpha-3"
 		}
 		return Conversion{Kind: ConvCountryToISO, From: "name", To: to}
+	case splitPart(s, t) != "":
+		return Conversion{Kind: ConvSplitName, From: "full name", To: splitPart(s, t)}
 	case st == infer.Timestamp && tt == infer.Date:
 		return Conversion{Kind: ConvTimestampToDate, From: sf.Format, To: tf.Format}
 	case st == infer.Date && tt == infer.Timestamp:
@@ -193,4 +204,9 @@ func cents(s, t *valueInfo) bool {
 	}
 	r := ms / mt
 	return r > 80 && r < 125 && !math.IsInf(r, 0)
+}
+
+func splitPart(s, t *valueInfo) string {
+	_, part := splitOverlap(s, t)
+	return part
 }

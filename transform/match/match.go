@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -113,19 +114,11 @@ type Matcher struct {
 // neither reused nor stored.
 func New(cfg Config, store Store) (*Matcher, error) {
 	cfg = cfg.withDefaults()
-	cfg.Overrides = maps(cfg.Overrides)
+	cfg.Overrides = maps.Clone(cfg.Overrides)
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	return &Matcher{cfg: cfg, store: store}, nil
-}
-
-func maps(m map[string]string) map[string]string {
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 // StoreKey is the key accepted mappings of two schemas are stored under:
@@ -401,7 +394,8 @@ func score(s, t *column, namesOnly bool) (float64, Evidence) {
 		}
 		// values in other formats: dates, booleans, countries, cents
 		co := centsOverlap(&s.val, &t.val)
-		o = max(o, setCosine(s.val.canon, t.val.canon), co)
+		so, _ := splitOverlap(&s.val, &t.val)
+		o = max(o, setCosine(s.val.canon, t.val.canon), co, so)
 		tok := tokenOverlap(&s.val, &t.val)
 		d := distSim(&s.val, &t.val)
 		if co > 0.2 {

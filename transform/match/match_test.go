@@ -92,6 +92,8 @@ func TestConversionsApply(t *testing.T) {
 		{Conversion{Kind: ConvTimestampToDate}, "2017-06-30T00:00:00.000", "2017-06-30"},
 		{Conversion{Kind: ConvDateToTimestamp}, "2017-06-30", "2017-06-30T00:00:00"},
 		{Conversion{Kind: ConvNone}, " x ", "x"},
+		{Conversion{Kind: ConvSplitName, To: "first"}, "Mary Ann Smith", "Mary"},
+		{Conversion{Kind: ConvSplitName, To: "last"}, "Mary Ann Smith", "Smith"},
 		{Conversion{Kind: ConvCentsToDecimal}, "", ""},
 	}
 	for _, tc := range tests {
@@ -169,6 +171,26 @@ func TestConversionsDetected(t *testing.T) {
 		if mp.Target != w.Target || mp.Conversion != w.Conversion {
 			t.Errorf("%s -> %s %+v; want %s %+v", mp.Source, mp.Target, mp.Conversion, w.Target, w.Conversion)
 		}
+	}
+}
+
+func TestSplitNameDetected(t *testing.T) {
+	t.Parallel()
+	src := schemaOf(map[string][]string{
+		"contact": {"Mary Smith", "John Doe", "Linda Garcia", "Wei Chen", "Ana Lopez", "Olga Novak"},
+	}, "contact")
+	tgt := schemaOf(map[string][]string{
+		"surname": {"Smith", "Doe", "Garcia", "Chen", "Lopez", "Novak"},
+		"code":    {"A1", "B2", "C3", "D4", "E5", "F6"},
+	}, "surname", "code")
+	m, _ := New(Config{}, nil)
+	res, err := m.Match(context.Background(), src, tgt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Mappings) != 1 || res.Mappings[0].Target != "surname" ||
+		res.Mappings[0].Conversion != (Conversion{Kind: ConvSplitName, From: "full name", To: "last"}) {
+		t.Errorf("mappings %+v", res.Mappings)
 	}
 }
 

@@ -42,6 +42,10 @@ type valueInfo struct {
 	// cents holds canon's numbers divided by 100 (integer columns only)
 	cents hashSet
 	med   float64 // numbers: median of the sample
+	// text: mean words per value, and the first and last words of values
+	// of several words (for full name → first or last name)
+	words           float64
+	firstWd, lastWd hashSet
 }
 
 // canonical writes a value in the form used by valueInfo.canon.
@@ -139,6 +143,20 @@ func prepareValues(f *infer.Field) valueInfo {
 		v.med = v.nums[len(v.nums)/2]
 	}
 	v.tokens = newHashSet(tokens)
+	if v.class == classText {
+		var nw int
+		var first, last []uint64
+		for _, x := range f.Sample {
+			w := strings.Fields(x)
+			nw += len(w)
+			if len(w) >= 2 {
+				first = append(first, strHash(strings.ToLower(w[0])))
+				last = append(last, strHash(strings.ToLower(w[len(w)-1])))
+			}
+		}
+		v.words = float64(nw) / float64(len(f.Sample))
+		v.firstWd, v.lastWd = newHashSet(first), newHashSet(last)
+	}
 	canon := make([]uint64, 0, len(f.Distincts))
 	var cents []uint64
 	for _, d := range f.Distincts {
@@ -360,4 +378,22 @@ func centsOverlap(s, t *valueInfo) float64 {
 		return 0
 	}
 	return setCosine(s.cents, t.canon)
+}
+
+// splitOverlap compares a column of several-word values (full names) with
+// a column of single words: the overlap of the target values with the
+// source's first words and with its last words. part is "first" or
+// "last", whichever overlaps more, or "" when neither fits.
+func splitOverlap(s, t *valueInfo) (float64, string) {
+	if s.class != classText || t.class != classText || s.words < 1.8 || t.words > 1.2 {
+		return 0, ""
+	}
+	f, l := setCosine(s.firstWd, t.canon), setCosine(s.lastWd, t.canon)
+	switch {
+	case f >= l && f >= 0.2:
+		return f, "first"
+	case l > f && l >= 0.2:
+		return l, "last"
+	}
+	return 0, ""
 }
