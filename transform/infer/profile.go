@@ -225,7 +225,10 @@ func (p *Profiler) addColumn(name string) {
 }
 
 // Observe adds one row. values[i] belongs to header column i; null[i], when
-// null is not nil, marks nulls; line is used in [Change] records.
+// null is not nil, marks nulls; line is used in [Change] records. names,
+// which may be nil, is the current header: when a row has more fields than
+// the profiler has columns (JSON Lines learn keys as they go), the new
+// columns take their names from it.
 func (p *Profiler) Observe(values []string, null []bool, line int, names []string) {
 	for len(p.cols) < len(values) {
 		name := fmt.Sprintf("column_%d", len(p.cols)+1)
