@@ -14,7 +14,7 @@ import (
 
 // The conversion kinds a [Mapping] can need.
 const (
-	ConvNone            = ""                  // values copy as they are
+	ConvNone            = "none"              // values copy as they are
 	ConvCast            = "cast"              // same values, another type (integer → decimal, number → string)
 	ConvDateLayout      = "date_layout"       // From layout → To layout, such as MM/DD/YYYY → YYYY-MM-DD
 	ConvTimestampToDate = "timestamp_to_date" // keep the date part
@@ -36,7 +36,7 @@ type Conversion struct {
 // "MM/DD/YYYY -> YYYY-MM-DD".
 func (c Conversion) String() string {
 	switch c.Kind {
-	case ConvNone:
+	case ConvNone, "":
 		return "-"
 	case ConvCentsToDecimal:
 		return "cents -> decimal"
@@ -76,7 +76,7 @@ func (c Conversion) Apply(v string) (string, error) {
 		return "", nil
 	}
 	switch c.Kind {
-	case ConvNone, ConvCast:
+	case ConvNone, "", ConvCast:
 		return v, nil
 	case ConvDateLayout:
 		from, ok1 := goLayouts[c.From]
@@ -183,7 +183,7 @@ func conversionFor(s, t *valueInfo) Conversion {
 	case st != tt && st != infer.Unknown && tt != infer.Unknown:
 		return Conversion{Kind: ConvCast, From: st.String(), To: tt.String()}
 	}
-	return Conversion{}
+	return Conversion{Kind: ConvNone}
 }
 
 // cents tells integer cents from whole units: the name says so, or the
