@@ -23,6 +23,7 @@ const (
 	ConvCentsToDecimal  = "cents_to_decimal"  // integer cents → decimal units (÷100)
 	ConvCountryToISO    = "country_to_iso"    // country name → ISO 3166-1 code (To: alpha-2 or alpha-3)
 	ConvSplitName       = "split_name"        // full name → its first or last word (To: first or last)
+	ConvPhoneFormat     = "phone_format"      // phone digits rewritten in the target's pattern (To: "(999) 999-9999")
 )
 
 // Conversion is what a source value needs to become a target value.
@@ -109,6 +110,22 @@ func (c Conversion) Apply(v string) (string, error) {
 			sign, n = "-", -n
 		}
 		return fmt.Sprintf("%s%d.%02d", sign, n/100, n%100), nil
+	case ConvPhoneFormat:
+		d := phoneDigits(v)
+		need := strings.Count(c.To, "9")
+		if len(d) < need || need == 0 {
+			return "", fmt.Errorf("%q as a phone number for %q: %w", v, c.To, errNoConversion)
+		}
+		d = d[len(d)-need:]
+		out := []byte(c.To)
+		k := 0
+		for i, ch := range out {
+			if ch == '9' {
+				out[i] = d[k]
+				k++
+			}
+		}
+		return string(out), nil
 	case ConvSplitName:
 		w := strings.Fields(v)
 		if c.To == "last" {
@@ -162,6 +179,8 @@ func conversionFor(s, t *valueInfo) Conversion {
 			to = "alpha-3"
 		}
 		return Conversion{Kind: ConvCountryToISO, From: "name", To: to}
+	case sf.Semantic == infer.KindPhone && tf.Semantic == infer.KindPhone && s.pattern != t.pattern && t.pattern != "":
+		return Conversion{Kind: ConvPhoneFormat, From: s.pattern, To: t.pattern}
 	case splitPart(s, t) != "":
 		return Conversion{Kind: ConvSplitName, From: "full name", To: splitPart(s, t)}
 	case st == infer.Timestamp && tt == infer.Date:

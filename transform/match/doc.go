@@ -25,7 +25,7 @@
 //   - Overlap: the share of distinct values found on the other side,
 //     from the coordinated bottom-k samples (exact when a column has at most
 //     256 distinct values), and after writing values in a canonical form
-//     (ISO dates, ISO country codes, true/false, plain numbers; cents divided
+//     (ISO dates, ISO country codes, phone digits, true/false, plain numbers; cents divided
 //     by 100; the first or last words of several-word values against
 //     single-word values), plus the overlap of the words and numbers inside values
 //     ("District 14" vs 14), halved for free text.
@@ -72,7 +72,8 @@
 // changes (MM/DD/YYYY → YYYY-MM-DD), timestamp ↔ date, boolean words (Y/N →
 // true/false), integer cents → decimal (by name, or when the source values
 // divided by 100 are target values or the medians differ by about 100),
-// country name → ISO alpha-2/alpha-3, full name → its first or last word
+// country name → ISO alpha-2/alpha-3, phone numbers rewritten in the
+// target's pattern ((999) 999-9999 → 999-999-9999), full name → its first or last word
 // (when the target's single words are the source's first or last words),
 // and casts. [Conversion.Apply] converts one value. Joining first and last
 // names into one column needs two source columns and is not supported:

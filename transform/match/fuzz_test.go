@@ -29,6 +29,7 @@ func FuzzConversionApply(f *testing.F) {
 	convs := []Conversion{
 		{Kind: ConvCentsToDecimal}, {Kind: ConvDateLayout, From: "MM/DD/YYYY", To: "YYYY-MM-DD"},
 		{Kind: ConvBoolWords, To: "true/false"}, {Kind: ConvCountryToISO, To: "alpha-3"}, {Kind: ConvTimestampToDate},
+		{Kind: ConvPhoneFormat, To: "(999) 999-9999"}, {Kind: ConvSplitName, To: "last"},
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, c := range convs {

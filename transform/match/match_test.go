@@ -93,6 +93,8 @@ func TestConversionsApply(t *testing.T) {
 		{Conversion{Kind: ConvDateToTimestamp}, "2017-06-30", "2017-06-30T00:00:00"},
 		{Conversion{Kind: ConvNone}, " x ", "x"},
 		{Conversion{Kind: ConvSplitName, To: "first"}, "Mary Ann Smith", "Mary"},
+		{Conversion{Kind: ConvPhoneFormat, To: "999-999-9999"}, "+1 (555) 123-4567", "555-123-4567"},
+		{Conversion{Kind: ConvPhoneFormat, To: "(999) 999-9999"}, "555.123.4567", "(555) 123-4567"},
 		{Conversion{Kind: ConvSplitName, To: "last"}, "Mary Ann Smith", "Smith"},
 		{Conversion{Kind: ConvCentsToDecimal}, "", ""},
 	}

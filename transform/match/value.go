@@ -46,6 +46,9 @@ type valueInfo struct {
 	// of several words (for full name → first or last name)
 	words           float64
 	firstWd, lastWd hashSet
+	// pattern is the most common shape of the sampled values, digits
+	// written as 9 ("(999) 999-9999"), for phone numbers
+	pattern string
 }
 
 // canonical writes a value in the form used by valueInfo.canon.
@@ -60,6 +63,8 @@ func canonical(s string, cls class, sem string) string {
 		if b, ok := infer.ParseBool(s); ok {
 			return strconv.FormatBool(b)
 		}
+	case sem == infer.KindPhone:
+		return phoneDigits(s)
 	case sem == infer.KindCountryName || sem == infer.KindCountryCode:
 		if a, ok := lexicon.CountryAlpha2(s); ok {
 			return a
@@ -143,6 +148,9 @@ func prepareValues(f *infer.Field) valueInfo {
 		v.med = v.nums[len(v.nums)/2]
 	}
 	v.tokens = newHashSet(tokens)
+	if f.Semantic == infer.KindPhone {
+		v.pattern = commonPattern(f.Sample)
+	}
 	if v.class == classText {
 		var nw int
 		var first, last []uint64
@@ -396,4 +404,39 @@ func splitOverlap(s, t *valueInfo) (float64, string) {
 		return l, "last"
 	}
 	return 0, ""
+}
+
+// phoneDigits keeps the digits of a phone number, at most the last ten (a
+// leading country code is dropped).
+func phoneDigits(s string) string {
+	var b []byte
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			b = append(b, s[i])
+		}
+	}
+	if len(b) > 10 {
+		b = b[len(b)-10:]
+	}
+	return string(b)
+}
+
+// commonPattern returns the most frequent shape of the values, with every
+// digit written as 9.
+func commonPattern(sample []string) string {
+	counts := map[string]int{}
+	best, bn := "", 0
+	for _, x := range sample {
+		p := []byte(strings.TrimSpace(x))
+		for i, c := range p {
+			if c >= '0' && c <= '9' {
+				p[i] = '9'
+			}
+		}
+		counts[string(p)]++
+		if n := counts[string(p)]; n > bn || (n == bn && string(p) < best) {
+			best, bn = string(p), n
+		}
+	}
+	return best
 }
