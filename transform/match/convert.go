@@ -171,6 +171,13 @@ func boolWord(b bool, family string) string {
 func conversionFor(s, t *valueInfo) Conversion {
 	sf, tf := s.f, t.f
 	st, tt := s.typ, t.typ
+	if tf.Count == 0 && tf.Nulls == 0 {
+		tt = infer.Unknown // a target without rows: its type is not known
+	}
+	if sf.Count == 0 && sf.Nulls == 0 {
+		st = infer.Unknown
+	}
+	centName := func(f *infer.Field) bool { return strings.Contains(strings.ToLower(f.Name), "cent") }
 	switch {
 	case sf.Semantic == infer.KindCountryName && (tf.Semantic == infer.KindCountryCode ||
 		(tt == infer.String && tf.MaxLength > 0 && tf.MaxLength <= 3)):
@@ -197,7 +204,8 @@ func conversionFor(s, t *valueInfo) Conversion {
 			to = "true/false"
 		}
 		return Conversion{Kind: ConvBoolWords, From: sf.Format, To: to}
-	case st == infer.Integer && (tt == infer.Decimal || tt == infer.Float) && cents(s, t):
+	case st == infer.Integer && (tt == infer.Decimal || tt == infer.Float) && cents(s, t),
+		st == infer.Integer && tt == infer.Unknown && centName(sf) && !centName(tf):
 		return Conversion{Kind: ConvCentsToDecimal, From: "integer cents", To: "decimal"}
 	case st != tt && st != infer.Unknown && tt != infer.Unknown:
 		return Conversion{Kind: ConvCast, From: st.String(), To: tt.String()}
