@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -181,7 +182,8 @@ type column struct {
 	nflags numFlags
 
 	minNum, maxNum float64
-	mean, m2       float64
+	shift, sum     float64
+	sumSq          float64
 	nNum           int64
 	maxFrac        int
 	minDay, maxDay int32
@@ -271,10 +273,15 @@ func (c *column) observe(s string, line int, cfg *Config) {
 		if v.num > c.maxNum {
 			c.maxNum = v.num
 		}
+		// shifted sums: no division per value, and stable because
+		// values are taken relative to the first one
+		if c.nNum == 0 {
+			c.shift = v.num
+		}
 		c.nNum++
-		d := v.num - c.mean
-		c.mean += d / float64(c.nNum)
-		c.m2 += d * (v.num - c.mean)
+		d := v.num - c.shift
+		c.sum += d
+		c.sumSq += d * d
 		if int(v.frac) > c.maxFrac {
 			c.maxFrac = int(v.frac)
 		}
@@ -311,7 +318,8 @@ func (c *column) observe(s string, line int, cfg *Config) {
 	c.bottom.offer(h, key)
 	if len(c.reservoir) < cap(c.reservoir) {
 		c.reservoir = append(c.reservoir, clone(s))
-	} else if j := c.rng.next() % uint64(c.n); j < uint64(len(c.reservoir)) {
+	} else if j, _ := bits.Mul64(c.rng.next(), uint64(c.n)); j < uint64(len(c.reservoir)) {
+		// j is uniform in [0, n) (Lemire's multiply-shift, no division)
 		c.reservoir[j] = clone(s)
 	}
 }
@@ -386,9 +394,10 @@ func (c *column) field(rows int64) Field {
 	case c.typ.Numeric():
 		f.Min = strconv.FormatFloat(c.minNum, 'g', -1, 64)
 		f.Max = strconv.FormatFloat(c.maxNum, 'g', -1, 64)
-		f.Mean = c.mean
+		n := float64(c.nNum)
+		f.Mean = c.shift + c.sum/n
 		if c.nNum > 1 {
-			f.Std = math.Sqrt(c.m2 / float64(c.nNum-1))
+			f.Std = math.Sqrt(max(0, (c.sumSq-c.sum*c.sum/n)/(n-1)))
 		}
 		var fm []string
 		if c.nflags&numCurrency != 0 {

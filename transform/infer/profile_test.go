@@ -1,6 +1,7 @@
 package infer
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,6 +69,9 @@ func TestProfilerKeysAndNulls(t *testing.T) {
 	id, grp, opt := s.Fields[0], s.Fields[1], s.Fields[2]
 	if !id.Unique || id.Nullable || id.Distinct != 1000 || id.Min != "0" || id.Max != "999" {
 		t.Errorf("id %+v", id)
+	}
+	if math.Abs(id.Mean-499.5) > 1e-9 || math.Abs(id.Std-288.8194360957494) > 1e-6 {
+		t.Errorf("id mean %v std %v", id.Mean, id.Std)
 	}
 	if grp.Unique || grp.Distinct != 7 {
 		t.Errorf("grp unique=%v distinct=%d", grp.Unique, grp.Distinct)
