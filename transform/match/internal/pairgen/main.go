@@ -36,7 +36,6 @@ type col struct {
 type pair struct {
 	name    string
 	heldOut bool
-	gen     func(i int, r *rand.Rand) entity
 	src     []col
 	tgt     []col
 	truth   [][2]string
@@ -120,15 +119,8 @@ func dollars(v string, _ *rand.Rand) string {
 	fmt.Sscan(v, &n)
 	return fmt.Sprintf("%d.%02d", n/100, n%100)
 }
-func country2(v string, _ *rand.Rand) string { return iso2[v] }
-func upper(v string, _ *rand.Rand) string    { return strings.ToUpper(v) }
-func title(v string, _ *rand.Rand) string {
-	if v == "" {
-		return v
-	}
-	return strings.ToUpper(v[:1]) + v[1:]
-}
-
+func country2(v string, _ *rand.Rand) string                      { return iso2[v] }
+func upper(v string, _ *rand.Rand) string                         { return strings.ToUpper(v) }
 func c(name, attr string) col                                     { return col{name, attr, same} }
 func cf(name, attr string, f func(string, *rand.Rand) string) col { return col{name, attr, f} }
 
