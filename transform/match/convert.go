@@ -198,12 +198,8 @@ func conversionFor(s, t *valueInfo) Conversion {
 		return Conversion{Kind: ConvDateLayout, From: sf.Format, To: tf.Format}
 	case st == infer.Date && tf.Count == 0 && sf.Format != "YYYY-MM-DD" && goLayouts[sf.Format][0] != "":
 		return Conversion{Kind: ConvDateLayout, From: sf.Format, To: "YYYY-MM-DD"}
-	case st == infer.Boolean && (tt == infer.Boolean || tt == infer.Unknown) && sf.Format != tf.Format:
-		to := tf.Format
-		if to == "" {
-			to = "true/false"
-		}
-		return Conversion{Kind: ConvBoolWords, From: sf.Format, To: to}
+	case st == infer.Boolean && (tt == infer.Boolean || tt == infer.Unknown) && sf.Format != boolTarget(tf):
+		return Conversion{Kind: ConvBoolWords, From: sf.Format, To: boolTarget(tf)}
 	case st == infer.Integer && (tt == infer.Decimal || tt == infer.Float) && cents(s, t),
 		st == infer.Integer && tt == infer.Unknown && centName(sf) && !centName(tf):
 		return Conversion{Kind: ConvCentsToDecimal, From: "integer cents", To: "decimal"}
@@ -236,4 +232,13 @@ func cents(s, t *valueInfo) bool {
 func splitPart(s, t *valueInfo) string {
 	_, part := splitOverlap(s, t)
 	return part
+}
+
+// boolTarget is the word family a boolean target uses, true/false when the
+// target has no values to tell.
+func boolTarget(tf *infer.Field) string {
+	if tf.Format == "" {
+		return "true/false"
+	}
+	return tf.Format
 }
