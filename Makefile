@@ -61,3 +61,15 @@ fmt: ## format the Go code
 .PHONY: bench
 bench: ## Go benchmarks of the hot paths (figures go in README and issue notes)
 	$(GO) test -run '^$$' -bench . -benchmem ./schemas/...
+
+.PHONY: eval
+eval: ## every evaluation against benchmarks and ground truth
+eval: eval-schema
+
+.PHONY: eval-schema
+eval-schema: ## schema matching: Valentine NYC (../shared/benchmarks or HELIOS_BENCH_DIR) and realistic pairs vs a name-only baseline
+	$(GO) test -count=1 -run '^TestEval' -v ./transform/match
+
+.PHONY: bench-schema
+bench-schema: ## benchmarks of schema inference (1M x 10) and matching (50 x 50) on one core
+	GOMAXPROCS=1 $(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./transform/infer ./transform/match

@@ -22,6 +22,7 @@ score records, and loads Kafka topics (JSON or Avro) and PostgreSQL tables.`,
 		newCDCCmd(),
 		newDemoCmd(),
 		newBenchCmd(),
+		newSchemaCmd(),
 	)
 	return root
 }
