@@ -49,10 +49,12 @@ unit: ## fast tests only: no services needed, integration tests skip and say why
 	$(GO) test -count=1 ./...
 
 .PHONY: lint
-lint: ## gofmt, go vet and staticcheck
+lint: ## gofmt, go vet, staticcheck, and shellcheck on deploy/dev when installed
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+	@if command -v shellcheck >/dev/null; then echo "shellcheck -x deploy/dev/services.sh"; shellcheck -x deploy/dev/services.sh; \
+	else echo "lint: shellcheck is not installed (apt-get install -y shellcheck): deploy/dev scripts not checked"; fi
 
 .PHONY: fmt
 fmt: ## format the Go code
