@@ -330,6 +330,10 @@ func (s *Source) stream(ctx context.Context, conn *pgconn.PgConn, start uint64) 
 	}
 	s.log.Info("streaming", "from", pglogrepl.LSN(start).String())
 	nextStatus := s.deps.Now().Add(s.cfg.StatusInterval)
+	// One deadline context per status interval, not per message.
+	var dl deadline
+	dl.reset(ctx, nextStatus)
+	defer dl.stop()
 	for {
 		if err := ctx.Err(); err != nil {
 			return s.shutdown(conn)
@@ -342,10 +346,9 @@ func (s *Source) stream(ctx context.Context, conn *pgconn.PgConn, start uint64) 
 				return err
 			}
 			nextStatus = s.deps.Now().Add(s.cfg.StatusInterval)
+			dl.reset(ctx, nextStatus)
 		}
-		rctx, cancel := context.WithDeadline(ctx, nextStatus)
-		raw, err := conn.ReceiveMessage(rctx)
-		cancel()
+		raw, err := conn.ReceiveMessage(dl.ctx)
 		if err != nil {
 			if ctx.Err() != nil {
 				return s.shutdown(conn)
@@ -374,6 +377,7 @@ func (s *Source) stream(ctx context.Context, conn *pgconn.PgConn, start uint64) 
 				}
 				if ka.ReplyRequested {
 					nextStatus = s.deps.Now()
+					dl.reset(ctx, nextStatus)
 				}
 			case pglogrepl.XLogDataByteID:
 				x, err := pglogrepl.ParseXLogData(m.Data[1:])
@@ -386,6 +390,23 @@ func (s *Source) stream(ctx context.Context, conn *pgconn.PgConn, start uint64) 
 				}
 			}
 		}
+	}
+}
+
+// deadline is the receive deadline of the replication loop.
+type deadline struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func (d *deadline) reset(parent context.Context, t time.Time) {
+	d.stop()
+	d.ctx, d.cancel = context.WithDeadline(parent, t)
+}
+
+func (d *deadline) stop() {
+	if d.cancel != nil {
+		d.cancel()
 	}
 }
 
@@ -429,8 +450,19 @@ func (s *Source) shutdown(conn *pgconn.PgConn) error {
 	return nil
 }
 
-// handle decodes one pgoutput message.
+// handle decodes one pgoutput message. data is only valid during the call.
 func (s *Source) handle(ctx context.Context, data []byte, lsn uint64) error {
+	if len(data) == 0 {
+		return nil
+	}
+	switch data[0] {
+	case 'I', 'U', 'D':
+		m, err := s.parseChange(data, lsn)
+		if err != nil {
+			return err
+		}
+		return s.emit(ctx, s.rels[m.relID], m.op, m.before, m.after, lsn)
+	}
 	msg, err := pglogrepl.Parse(data)
 	if err != nil {
 		return fmt.Errorf("pgcdc: parse pgoutput message at %s: %w", pglogrepl.LSN(lsn), err)
@@ -450,42 +482,6 @@ func (s *Source) handle(ctx context.Context, data []byte, lsn uint64) error {
 		s.cur = nil
 		s.lastCommit = m.CommitTime
 		s.metrics.txns.Inc()
-	case *pglogrepl.InsertMessage:
-		rel, err := s.rel(m.RelationID, lsn)
-		if err != nil {
-			return err
-		}
-		after, err := s.tuple(rel, m.Tuple, lsn)
-		if err != nil {
-			return err
-		}
-		return s.emit(ctx, rel, schemas.OpCreate, nil, after, lsn)
-	case *pglogrepl.UpdateMessage:
-		rel, err := s.rel(m.RelationID, lsn)
-		if err != nil {
-			return err
-		}
-		var before []schemas.Value
-		if m.OldTuple != nil {
-			if before, err = s.tuple(rel, m.OldTuple, lsn); err != nil {
-				return err
-			}
-		}
-		after, err := s.tuple(rel, m.NewTuple, lsn)
-		if err != nil {
-			return err
-		}
-		return s.emit(ctx, rel, schemas.OpUpdate, before, after, lsn)
-	case *pglogrepl.DeleteMessage:
-		rel, err := s.rel(m.RelationID, lsn)
-		if err != nil {
-			return err
-		}
-		before, err := s.tuple(rel, m.OldTuple, lsn)
-		if err != nil {
-			return err
-		}
-		return s.emit(ctx, rel, schemas.OpDelete, before, nil, lsn)
 	case *pglogrepl.TruncateMessage:
 		for _, id := range m.RelationIDs {
 			rel, err := s.rel(id, lsn)
@@ -506,34 +502,6 @@ func (s *Source) rel(id uint32, lsn uint64) (*relation, error) {
 		return nil, fmt.Errorf("pgcdc: change at %s for relation %d before its relation message", pglogrepl.LSN(lsn), id)
 	}
 	return rel, nil
-}
-
-// tuple converts a pgoutput tuple to a row.
-func (s *Source) tuple(rel *relation, t *pglogrepl.TupleData, lsn uint64) ([]schemas.Value, error) {
-	if t == nil {
-		return nil, nil
-	}
-	if len(t.Columns) != len(rel.values) {
-		return nil, fmt.Errorf("pgcdc: %s at %s: tuple has %d columns, relation has %d", rel.table, pglogrepl.LSN(lsn), len(t.Columns), len(rel.values))
-	}
-	row := make([]schemas.Value, len(t.Columns))
-	for i, c := range t.Columns {
-		switch c.DataType {
-		case pglogrepl.TupleDataTypeNull:
-			row[i] = schemas.Null()
-		case pglogrepl.TupleDataTypeToast:
-			row[i] = schemas.Unchanged()
-		case pglogrepl.TupleDataTypeText:
-			v, err := rel.values[i](c.Data)
-			if err != nil {
-				return nil, fmt.Errorf("pgcdc: %s.%s at %s: %w", rel.table, rel.schema.Fields[i].Name, pglogrepl.LSN(lsn), err)
-			}
-			row[i] = v
-		default:
-			return nil, fmt.Errorf("pgcdc: %s.%s at %s: unexpected tuple data type %q", rel.table, rel.schema.Fields[i].Name, pglogrepl.LSN(lsn), c.DataType)
-		}
-	}
-	return row, nil
 }
 
 // emit produces one event; its acknowledgement is counted in the current
