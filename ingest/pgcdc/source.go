@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -63,15 +64,21 @@ type Source struct {
 	enc     *envelope.Encoder
 	tracker *tracker
 
-	rels        map[uint32]*relation
-	cat         *catalog
-	dbName      string
-	serverWAL   uint64
-	lastSaved   uint64
-	lastCommit  time.Time // commit time of the newest transaction seen
-	cur         *txnState
-	curXid      int64
-	curCommitUs int64
+	rels          map[uint32]*relation
+	cat           *catalog
+	dbName        string
+	serverVersion int
+	serverWAL     uint64
+	lastSaved     uint64
+	lastCommit    time.Time // commit time of the newest transaction seen
+	cur           *txnState
+	curXid        int64
+	curCommitUs   int64
+
+	// protocol 2 streaming of in-progress transactions
+	spool     *spool
+	inStream  bool
+	streamXid uint32
 }
 
 // relation is a table as the stream knows it now.
@@ -214,6 +221,9 @@ func (s *Source) prepare(ctx context.Context, conn *pgx.Conn) error {
 	if level != "logical" {
 		return fmt.Errorf("%w: it is %q; set wal_level = logical in postgresql.conf and restart the server", ErrWalLevel, level)
 	}
+	if err := conn.QueryRow(ctx, "SELECT current_setting('server_version_num')::int").Scan(&s.serverVersion); err != nil {
+		return fmt.Errorf("pgcdc: read server version: %w", err)
+	}
 	if err := conn.QueryRow(ctx, "SELECT current_database()").Scan(&s.dbName); err != nil {
 		return fmt.Errorf("pgcdc: read database name: %w", err)
 	}
@@ -281,6 +291,9 @@ func (s *Source) replicationConn(ctx context.Context) (*pgconn.PgConn, error) {
 		return nil, fmt.Errorf("pgcdc: parse dsn: %w", err)
 	}
 	cfg.RuntimeParams["replication"] = "database"
+	if s.cfg.DecodingWorkMem != "" {
+		cfg.RuntimeParams["logical_decoding_work_mem"] = s.cfg.DecodingWorkMem
+	}
 	for k, v := range pgvalue.RuntimeParams() {
 		cfg.RuntimeParams[k] = v
 	}
@@ -323,7 +336,18 @@ func (s *Source) saveLSN(lsn uint64) error {
 // stream runs the replication loop from start.
 func (s *Source) stream(ctx context.Context, conn *pgconn.PgConn, start uint64) error {
 	s.tracker = newTracker(start)
-	args := []string{"proto_version '1'", "publication_names '" + s.cfg.Publication + "'", "messages 'true'"}
+	args := []string{"publication_names '" + s.cfg.Publication + "'", "messages 'true'"}
+	if s.serverVersion >= 140000 && s.cfg.Protocol != 1 {
+		sp, err := newSpool(filepath.Join(s.cfg.SpoolDir, s.cfg.Slot))
+		if err != nil {
+			return err
+		}
+		defer sp.close()
+		s.spool = sp
+		args = append(args, "proto_version '2'", "streaming 'on'")
+	} else {
+		args = append(args, "proto_version '1'")
+	}
 	if err := pglogrepl.StartReplication(ctx, conn, s.cfg.Slot, pglogrepl.LSN(start),
 		pglogrepl.StartReplicationOptions{PluginArgs: args, Mode: pglogrepl.LogicalReplication}); err != nil {
 		return fmt.Errorf("pgcdc: start replication at %s: %w", pglogrepl.LSN(start), err)
@@ -454,6 +478,11 @@ func (s *Source) shutdown(conn *pgconn.PgConn) error {
 func (s *Source) handle(ctx context.Context, data []byte, lsn uint64) error {
 	if len(data) == 0 {
 		return nil
+	}
+	if s.spool != nil {
+		if handled, err := s.handleStream(ctx, data, lsn); handled || err != nil {
+			return err
+		}
 	}
 	switch data[0] {
 	case 'I', 'U', 'D':
