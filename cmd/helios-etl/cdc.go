@@ -260,6 +260,15 @@ func (st stateStore) Put(key string, value []byte) error {
 	return b.Commit(true)
 }
 
+func (st stateStore) Delete(key string) error {
+	b := st.db.NewBatch()
+	defer b.Close()
+	if err := b.Delete(st.s, []byte(key)); err != nil {
+		return err
+	}
+	return b.Commit(true)
+}
+
 var _ pgcdc.Store = stateStore{}
 
 // pgTypes adapts pgvalue's decoders to pgcdc. When a value does not fit

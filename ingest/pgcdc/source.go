@@ -154,9 +154,27 @@ func (s *Source) Run(ctx context.Context) error {
 	}
 	defer rconn.Close(context.WithoutCancel(ctx))
 
+	resumed := false
 	if slot.exists && wantSnapshot {
-		// A snapshot that did not finish cannot be resumed from its exported
-		// snapshot: start over with a new slot (rows are upserts by key).
+		plan, err := s.loadPlan()
+		if err != nil {
+			return err
+		}
+		if plan != nil && slot.confirmed <= plan.LSN && !slot.lost {
+			// The slot has not moved since the snapshot began: read the chunks
+			// not done yet, then stream from the consistent point.
+			if err := s.snapshot(ctx, "", plan.LSN); err != nil {
+				return err
+			}
+			start, resumed = plan.LSN, true
+			if err := s.saveLSN(start); err != nil {
+				return err
+			}
+		}
+	}
+	if slot.exists && wantSnapshot && !resumed {
+		// Without a plan, or with a slot that moved, the snapshot cannot be
+		// resumed: start over with a new slot (rows are upserts by key).
 		s.log.Warn("snapshot did not finish before; dropping the slot to take it again")
 		if err := pglogrepl.DropReplicationSlot(ctx, rconn, s.cfg.Slot, pglogrepl.DropReplicationSlotOptions{Wait: true}); err != nil {
 			return fmt.Errorf("pgcdc: drop slot %s: %w", s.cfg.Slot, err)
@@ -164,7 +182,7 @@ func (s *Source) Run(ctx context.Context) error {
 		slot.exists = false
 		start = 0
 	}
-	if slot.exists {
+	if slot.exists && !resumed {
 		if slot.lost {
 			return fmt.Errorf("%w: slot %s (wal_status=lost); drop it and take a new snapshot", ErrSlotLost, s.cfg.Slot)
 		}
@@ -555,11 +573,16 @@ func (s *Source) emit(ctx context.Context, rel *relation, op schemas.Op, before,
 }
 
 func (s *Source) record(rel *relation, ev *schemas.Event) (*kgo.Record, error) {
-	value, err := s.enc.AppendValue(make([]byte, 0, 512), ev)
+	return recordOf(s.enc, rel, ev)
+}
+
+// recordOf encodes an event as a Kafka record with enc.
+func recordOf(enc *envelope.Encoder, rel *relation, ev *schemas.Event) (*kgo.Record, error) {
+	value, err := enc.AppendValue(make([]byte, 0, 512), ev)
 	if err != nil {
 		return nil, fmt.Errorf("pgcdc: encode %s event of %s: %w", ev.Op, rel.table, err)
 	}
-	key, ok, err := s.enc.AppendKey(nil, ev)
+	key, ok, err := enc.AppendKey(nil, ev)
 	if err != nil {
 		return nil, fmt.Errorf("pgcdc: encode key of %s: %w", rel.table, err)
 	}
