@@ -1,0 +1,364 @@
+package stage_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/heliosdb/helios-etl/state"
+	"github.com/heliosdb/helios-etl/transform/stage"
+	"github.com/heliosdb/helios-etl/transform/stage/ops"
+)
+
+// newCluster starts a kfake cluster with the topics (3 partitions each).
+func newCluster(t testing.TB, topics ...string) []kgo.Opt {
+	t.Helper()
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(3, topics...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return []kgo.Opt{kgo.SeedBrokers(c.ListenAddrs()...)}
+}
+
+func produce(t testing.TB, opts []kgo.Opt, recs ...*kgo.Record) {
+	t.Helper()
+	cl, err := kgo.NewClient(append(opts, kgo.RecordPartitioner(kgo.StickyKeyPartitioner(nil)))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	if err := cl.ProduceSync(context.Background(), recs...).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// consume reads topic until it has n records or d has passed.
+func consume(t testing.TB, opts []kgo.Opt, topic string, n int, committed bool, d time.Duration) []*kgo.Record {
+	t.Helper()
+	iso := kgo.ReadUncommitted()
+	if committed {
+		iso = kgo.ReadCommitted()
+	}
+	cl, err := kgo.NewClient(append(opts, kgo.ConsumeTopics(topic), kgo.FetchIsolationLevel(iso),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	var out []*kgo.Record
+	for len(out) < n && ctx.Err() == nil {
+		fs := cl.PollFetches(ctx)
+		out = append(out, fs.Records()...)
+	}
+	return out
+}
+
+// start runs a stage in the background; the returned func stops it and
+// returns Run's error.
+func start(t testing.TB, cfg stage.Config, chain []stage.Transform, deps stage.Deps) (*stage.Stage, func() error) {
+	t.Helper()
+	st, err := stage.New(cfg, chain, deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- st.Run(ctx) }()
+	var once bool
+	var res error
+	stop := func() error {
+		if !once {
+			once = true
+			cancel()
+			res = <-done
+		}
+		return res
+	}
+	t.Cleanup(func() { _ = stop() })
+	return st, stop
+}
+
+func header(r *kgo.Record, k string) string {
+	for _, h := range r.Headers {
+		if h.Key == k {
+			return string(h.Value)
+		}
+	}
+	return ""
+}
+
+func openDB(t testing.TB) *state.DB {
+	t.Helper()
+	db, err := state.Open(t.Name(), state.Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+func baseConfig(name string, mode string) stage.Config {
+	return stage.Config{
+		Name: name, Inputs: []string{"in"}, Output: "out", Mode: mode,
+		TransactionTimeout: 10 * time.Second,
+		Live:               stage.Live{BatchTimeout: 20 * time.Millisecond, BatchSize: 100},
+	}
+}
+
+func TestCountExactlyOnceAndAtLeastOnce(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []string{stage.ExactlyOnce, stage.AtLeastOnce} {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			opts := newCluster(t, "in")
+			const n, keys = 600, 7
+			var recs []*kgo.Record
+			for i := range n {
+				recs = append(recs, &kgo.Record{Topic: "in", Key: []byte("k" + strconv.Itoa(i%keys)), Value: []byte(strconv.Itoa(i))})
+			}
+			produce(t, opts, recs...)
+			reg := prometheus.NewRegistry()
+			_, stop := start(t, baseConfig("count", mode), []stage.Transform{ops.Count{}},
+				stage.Deps{Kafka: opts, State: openDB(t), Registerer: reg})
+			out := consume(t, opts, "out", n, true, 20*time.Second)
+			if err := stop(); err != nil {
+				t.Fatalf("Run: %v", err)
+			}
+			if len(out) != n {
+				t.Fatalf("got %d output records, want %d", len(out), n)
+			}
+			last := map[string]int{}
+			for _, r := range out {
+				c, _ := strconv.Atoi(header(r, ops.HeaderCount))
+				last[string(r.Key)] = max(last[string(r.Key)], c)
+			}
+			for k := range keys {
+				want := n / keys
+				if k < n%keys {
+					want++
+				}
+				if got := last["k"+strconv.Itoa(k)]; got != want {
+					t.Errorf("key k%d: last count %d, want %d", k, got, want)
+				}
+			}
+			if got := gather(t, reg, "etl_rows_processed_total"); got != n {
+				t.Errorf("etl_rows_processed_total = %v, want %d", got, n)
+			}
+		})
+	}
+}
+
+func gather(t testing.TB, reg *prometheus.Registry, name string) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() == name {
+			var sum float64
+			for _, m := range mf.GetMetric() {
+				sum += m.GetCounter().GetValue() + m.GetGauge().GetValue()
+			}
+			return sum
+		}
+	}
+	t.Fatalf("metric %s not found", name)
+	return 0
+}
+
+// poison fails records whose value is "bad" (per record) and panics on
+// "panic"; "boom" makes the whole batch return an error.
+type poison struct{}
+
+func (poison) Apply(_ context.Context, b *stage.Batch) error {
+	for _, r := range b.Records() {
+		switch string(r.Value) {
+		case "bad":
+			b.Fail(r, errors.New("value is bad"))
+			continue
+		case "panic":
+			panic("poison pill")
+		case "boom":
+			if len(b.Records()) > 1 || r.Attempt < 2 {
+				return errors.New("boom")
+			}
+		}
+		b.Emit(r)
+	}
+	return nil
+}
+
+func TestDeadLetters(t *testing.T) {
+	t.Parallel()
+	opts := newCluster(t, "in")
+	values := []string{"a", "bad", "b", "panic", "c", "boom", "d"}
+	var recs []*kgo.Record
+	for _, v := range values {
+		recs = append(recs, &kgo.Record{Topic: "in", Key: []byte("same"), Value: []byte(v)})
+	}
+	produce(t, opts, recs...)
+	_, stop := start(t, baseConfig("dlq", stage.ExactlyOnce), []stage.Transform{poison{}}, stage.Deps{Kafka: opts})
+	out := consume(t, opts, "out", 5, true, 20*time.Second)
+	dlq := consume(t, opts, "dlq-dlq", 2, true, 20*time.Second)
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range out {
+		got = append(got, string(r.Value))
+	}
+	if fmt.Sprint(got) != "[a b c boom d]" {
+		t.Errorf("output %v, want [a b c boom d] (boom passes on its second attempt)", got)
+	}
+	if len(dlq) != 2 {
+		t.Fatalf("got %d dead letters, want 2", len(dlq))
+	}
+	want := map[string]struct{ reason, attempt string }{
+		"bad":   {"value is bad", "1"},
+		"panic": {"transform panic: poison pill", "3"},
+	}
+	for _, r := range dlq {
+		w, ok := want[string(r.Value)]
+		if !ok {
+			t.Errorf("unexpected dead letter %q", r.Value)
+			continue
+		}
+		if e := header(r, stage.HeaderDLQError); len(e) < len(w.reason) || !contains(e, w.reason) {
+			t.Errorf("%s: error header %q, want it to contain %q", r.Value, e, w.reason)
+		}
+		if a := header(r, stage.HeaderDLQAttempt); a != w.attempt {
+			t.Errorf("%s: attempt %s, want %s", r.Value, a, w.attempt)
+		}
+		if header(r, stage.HeaderDLQStage) != "dlq" || header(r, stage.HeaderSourceTopic) != "in" ||
+			header(r, stage.HeaderSourcePartition) == "" || header(r, stage.HeaderSourceOffset) == "" || header(r, stage.HeaderDLQTime) == "" {
+			t.Errorf("%s: missing headers: %v", r.Value, r.Headers)
+		}
+	}
+}
+
+func contains(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return true
+		}
+	}
+	return false
+}
+
+// halfway emits every record, and fails fatally on the second partition
+// of the first batch: the first partition's records are then already
+// produced in the transaction.
+type halfway struct{ calls int }
+
+func (h *halfway) Apply(_ context.Context, b *stage.Batch) error {
+	for _, r := range b.Records() {
+		b.Emit(r)
+	}
+	if h.calls++; h.calls == 2 {
+		time.Sleep(300 * time.Millisecond) // let the first partition's records reach the broker
+		return fmt.Errorf("sink down: %w", stage.ErrFatal)
+	}
+	return nil
+}
+
+// TestFatalAbortsTransaction checks that a batch whose transform fails
+// fatally leaves nothing visible to read_committed consumers, though its
+// other partitions' records were produced in the transaction.
+func TestFatalAbortsTransaction(t *testing.T) {
+	t.Parallel()
+	opts := newCluster(t, "in")
+	var recs []*kgo.Record
+	for i := range 50 {
+		recs = append(recs, &kgo.Record{Topic: "in", Partition: int32(i % 3), Value: []byte("v" + strconv.Itoa(i))})
+	}
+	pcl, err := kgo.NewClient(append(opts, kgo.RecordPartitioner(kgo.ManualPartitioner()))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pcl.ProduceSync(context.Background(), recs...).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	pcl.Close()
+	cfg := baseConfig("fatal", stage.ExactlyOnce)
+	cfg.Live.BatchSize = 1000
+	cfg.Live.BatchTimeout = time.Second
+	st, err := stage.New(cfg, []stage.Transform{&halfway{}}, stage.Deps{Kafka: opts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err = st.Run(ctx)
+	if !errors.Is(err, stage.ErrFatal) {
+		t.Fatalf("Run = %v, want ErrFatal", err)
+	}
+	if got := consume(t, opts, "out", 1, true, 2*time.Second); len(got) != 0 {
+		t.Fatalf("read_committed consumer saw %d records of an aborted transaction", len(got))
+	}
+	if got := consume(t, opts, "out", 1, false, 5*time.Second); len(got) == 0 {
+		t.Fatal("read_uncommitted consumer saw nothing: the test did not produce before failing")
+	}
+}
+
+// TestRestoreFromChangelog runs a counting stage with one database, then
+// a second run with a fresh database: its counts continue from the
+// changelog, and the restoration shows in the metrics.
+func TestRestoreFromChangelog(t *testing.T) {
+	t.Parallel()
+	opts := newCluster(t, "in")
+	batch := func(from, n int) []*kgo.Record {
+		var recs []*kgo.Record
+		for i := from; i < from+n; i++ {
+			recs = append(recs, &kgo.Record{Topic: "in", Key: []byte("k" + strconv.Itoa(i%5)), Value: []byte(strconv.Itoa(i))})
+		}
+		return recs
+	}
+	produce(t, opts, batch(0, 100)...)
+	cfg := baseConfig("restore", stage.ExactlyOnce)
+	_, stop := start(t, cfg, []stage.Transform{ops.Count{}}, stage.Deps{Kafka: opts, State: openDB(t)})
+	if got := consume(t, opts, "out", 100, true, 20*time.Second); len(got) != 100 {
+		t.Fatalf("first run: %d records", len(got))
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	produce(t, opts, batch(100, 50)...)
+	reg := prometheus.NewRegistry()
+	db2, err := state.Open("second", state.Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	_, stop = start(t, cfg, []stage.Transform{ops.Count{}}, stage.Deps{Kafka: opts, State: db2, Registerer: reg})
+	out := consume(t, opts, "out", 150, true, 20*time.Second)
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != 150 {
+		t.Fatalf("got %d records, want 150", len(out))
+	}
+	last := map[string]int{}
+	for _, r := range out {
+		c, _ := strconv.Atoi(header(r, ops.HeaderCount))
+		last[string(r.Key)] = max(last[string(r.Key)], c)
+	}
+	for k, c := range last {
+		if c != 30 {
+			t.Errorf("key %s: count %d, want 30", k, c)
+		}
+	}
+	if got := gather(t, reg, "etl_state_restored_records_total"); got != 5 {
+		t.Errorf("restored %v records, want 5 (one per key)", got)
+	}
+}
