@@ -19,6 +19,7 @@ score records, and loads Kafka topics (JSON or Avro) and PostgreSQL tables.`,
 	root.AddCommand(
 		newVersionCmd(),
 		newConfigCmd(),
+		newStageCmd(),
 	)
 	return root
 }
