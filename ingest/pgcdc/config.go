@@ -37,6 +37,9 @@ type Config struct {
 	StatusInterval time.Duration
 	// SnapshotBatch is how many rows a snapshot reads per fetch.
 	SnapshotBatch int
+	// Schemas writes Kafka Connect's schema section beside each value and
+	// key (JsonConverter's schemas.enable=true).
+	Schemas bool
 }
 
 var identRE = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)

@@ -92,7 +92,7 @@ func (c *catalog) table(ctx context.Context, relID uint32) (tableInfo, error) {
 		       coalesce(array_position(i.indkey::int2[], a.attnum), 0) AS keypos
 		FROM pg_attribute a
 		LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary
-		WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped
+		WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
 		ORDER BY keypos, a.attnum`, relID)
 	if err != nil {
 		return info, fmt.Errorf("read catalog of relation %d: %w", relID, err)

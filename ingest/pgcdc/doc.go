@@ -33,6 +33,12 @@
 // REPLICA IDENTITY FULL, before holds the whole old row. Unchanged TOASTed
 // columns arrive as [schemas.Unchanged], never NULL.
 //
+// # Generated columns
+//
+// PostgreSQL 15's pgoutput does not send generated columns, so they are not
+// captured, in the snapshot either: the row schema leaves them out and
+// consumers compute them again.
+//
 // # Metrics
 //
 //	etl_cdc_lag_seconds          gauge: now - commit time of the newest confirmed transaction

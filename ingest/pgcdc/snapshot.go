@@ -161,7 +161,7 @@ func (s *Source) snapshotTables(ctx context.Context, conn *pgx.Conn) ([]snapTabl
 func (s *Source) snapshotRelation(ctx context.Context, conn *pgx.Conn, t snapTable) (*relation, error) {
 	rows, err := conn.Query(ctx, `
 		SELECT attname, atttypid, atttypmod FROM pg_attribute
-		WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped ORDER BY attnum`, t.oid)
+		WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped AND attgenerated = '' ORDER BY attnum`, t.oid)
 	if err != nil {
 		return nil, fmt.Errorf("pgcdc: columns of %s.%s: %w", t.nsp, t.name, err)
 	}

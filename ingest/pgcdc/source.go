@@ -104,7 +104,7 @@ func New(cfg Config, deps Deps) (*Source, error) {
 	}
 	return &Source{
 		cfg: cfg, deps: deps, log: deps.Logger.With("slot", cfg.Slot), metrics: m,
-		enc:  envelope.NewEncoder(envelope.Options{TopicPrefix: cfg.TopicPrefix}),
+		enc:  envelope.NewEncoder(envelope.Options{TopicPrefix: cfg.TopicPrefix, Schemas: cfg.Schemas}),
 		rels: make(map[uint32]*relation),
 	}, nil
 }

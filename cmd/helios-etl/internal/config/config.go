@@ -166,6 +166,9 @@ type Postgres struct {
 	// StatusInterval is how often the confirmed position is reported to the
 	// server.
 	StatusInterval Duration `toml:"status_interval"`
+	// JSONSchemas writes Kafka Connect's "schema" section beside every
+	// value and key (JsonConverter's schemas.enable=true).
+	JSONSchemas bool `toml:"json_schemas"`
 }
 
 func (p Postgres) withDefaults() Postgres {
@@ -185,7 +188,7 @@ func (p Postgres) withDefaults() Postgres {
 		p.HeartbeatInterval = Duration(30 * time.Second)
 	}
 	if p.StatusInterval == 0 {
-		p.StatusInterval = Duration(10 * time.Second)
+		p.StatusInterval = Duration(time.Second)
 	}
 	return p
 }
