@@ -83,6 +83,7 @@ func stageConfig(cfg *config.Config) stage.Config {
 		Live:                  stageLive(cfg),
 		TransactionTimeout:    time.Duration(s.TransactionTimeout),
 		RestoreTimeout:        time.Duration(s.RestoreTimeout),
+		SessionTimeout:        time.Duration(s.SessionTimeout),
 		DrainTimeout:          time.Duration(cfg.Server.ShutdownTimeout) * 3 / 4,
 		Partitions:            int32(cfg.Kafka.TopicPartitions),
 		ReplicationFactor:     int16(cfg.Kafka.TopicReplicationFactor),

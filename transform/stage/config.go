@@ -83,6 +83,10 @@ type Config struct {
 	// RestoreTimeout bounds the restoration of one partition's state
 	// (waiting for open changelog transactions included).
 	RestoreTimeout time.Duration
+	// SessionTimeout is the group session timeout: how long the group
+	// waits for a silent member (a crashed instance) before it moves the
+	// member's partitions (default franz-go's 45s).
+	SessionTimeout time.Duration
 	// DrainTimeout bounds the finishing of the batch in hand once Run's
 	// context is done.
 	DrainTimeout time.Duration

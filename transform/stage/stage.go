@@ -184,6 +184,9 @@ func (s *Stage) connect() (*session, error) {
 	if s.kprom != nil {
 		opts = append(opts, kgo.WithHooks(s.kprom))
 	}
+	if s.cfg.SessionTimeout > 0 {
+		opts = append(opts, kgo.SessionTimeout(s.cfg.SessionTimeout))
+	}
 	if s.cfg.Mode == ExactlyOnce {
 		opts = append(opts,
 			kgo.TransactionalID(s.cfg.transactionalID()),

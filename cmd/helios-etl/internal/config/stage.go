@@ -55,6 +55,8 @@ type Stage struct {
 	TransactionTimeout Duration `toml:"transaction_timeout"`
 	// RestoreTimeout bounds the restoration of one partition's state.
 	RestoreTimeout Duration `toml:"restore_timeout"`
+	// SessionTimeout is how long the group waits for a silent member.
+	SessionTimeout Duration `toml:"session_timeout"`
 }
 
 func (s Stage) withDefaults() Stage {
@@ -75,6 +77,9 @@ func (s Stage) withDefaults() Stage {
 	}
 	if s.RestoreTimeout == 0 {
 		s.RestoreTimeout = Duration(2 * time.Minute)
+	}
+	if s.SessionTimeout == 0 {
+		s.SessionTimeout = Duration(45 * time.Second)
 	}
 	return s
 }
@@ -119,5 +124,9 @@ func (s Stage) Validate() error {
 		ps = append(ps, problem("transaction_timeout", `e.g. "30s"`, "must be between 1s and 15m (the broker's transaction.max.timeout.ms), got %s", s.TransactionTimeout))
 	}
 	ps = appendIf(ps, positive("restore_timeout", s.RestoreTimeout))
+	if d := time.Duration(s.SessionTimeout); d < 6*time.Second || d > 30*time.Minute {
+		ps = append(ps, problem("session_timeout", "the broker accepts 6s to 30m by default (group.min/max.session.timeout.ms)",
+			"must be between 6s and 30m, got %s", s.SessionTimeout))
+	}
 	return join(ps)
 }
