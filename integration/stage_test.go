@@ -319,6 +319,28 @@ func TestStageScaleOut(t *testing.T) {
 		t.Errorf("%d keys of %d lack a final count equal to their number of records", bad, keys)
 	}
 	t.Logf("verified %d outputs: no duplicates, checksums equal, per-key counts 1..n exact", len(got))
+
+	// The moves must have gone through restoration from the changelog.
+	restored, applied := 0, 0
+	for _, i := range []*instance{a, c, d} {
+		log, _ := os.ReadFile(i.log)
+		for line := range strings.Lines(string(log)) {
+			if !strings.Contains(line, `msg="state restored"`) {
+				continue
+			}
+			restored++
+			if _, rest, ok := strings.Cut(line, " records="); ok {
+				f, _, _ := strings.Cut(rest, " ")
+				if v, _ := strconv.Atoi(f); v > 0 {
+					applied += v
+				}
+			}
+		}
+	}
+	t.Logf("restorations in the surviving instances: %d, changelog records applied: %d", restored, applied)
+	if applied == 0 {
+		t.Errorf("no partition state was restored from the changelog after the kill")
+	}
 }
 
 func contentHash(k, v []byte) uint64 {
