@@ -248,3 +248,21 @@ func (s *State) reset() {
 	clear(s.writes)
 	s.order = s.order[:0]
 }
+
+// NewTestBatch returns a batch of recs without state, for testing a
+// [Transform] outside a stage; see [Batch.Emitted] and [Batch.Failed].
+func NewTestBatch(recs []*Record) *Batch {
+	return &Batch{in: recs}
+}
+
+// Emitted returns the records emitted so far.
+func (b *Batch) Emitted() []*Record { return b.out }
+
+// Failed returns the records failed so far, as their errors.
+func (b *Batch) Failed() []error {
+	errs := make([]error, len(b.failed))
+	for i, f := range b.failed {
+		errs[i] = f.err
+	}
+	return errs
+}
