@@ -242,6 +242,21 @@ func TestParseErrors(t *testing.T) {
 			},
 		},
 		{
+			name: "stage",
+			doc:  "[stage]\nname = \"a b\"\ninputs = [\"in\", \"in\"]\noutput = \"in\"\ntransforms = [\"explode\", \"count\"]\nformat = \"avro\"\ndelivery = \"twice\"\nmax_attempts = 0\ntransaction_timeout = \"20m\"\nsession_timeout = \"1s\"\n",
+			want: []string{
+				`etl.toml:2:1: stage.name: invalid topic name part "a b" (use letters, digits, '.', '_' and '-', at most 200 of them)`,
+				`etl.toml:3:17: stage.inputs[1]: topic "in" is listed twice (remove the duplicate)`,
+				`etl.toml:4:1: stage.output: topic "in" is also an input (a stage cannot write the topic it reads)`,
+				`etl.toml:5:15: stage.transforms[0]: ops: unknown transform "explode" (project, rename, filter, require, count) (e.g. "filter op != d", "project id,name", "rename a=b", "require id", "count")`,
+				`etl.toml:6:1: stage.format: invalid value "avro" (allowed: "raw", "envelope")`,
+				`etl.toml:7:1: stage.delivery: invalid value "twice" (allowed: "exactly_once", "at_least_once")`,
+				`etl.toml:8:1: stage.max_attempts: must be between 1 and 100, got 0`,
+				`etl.toml:9:1: stage.transaction_timeout: must be between 1s and 15m (the broker's transaction.max.timeout.ms), got 20m (e.g. "30s")`,
+				`etl.toml:10:1: stage.session_timeout: must be between 6s and 30m, got 1s (the broker's group.min.session.timeout.ms and group.max.session.timeout.ms default to 6s and 30m)`,
+			},
+		},
+		{
 			name: "missing environment variable",
 			doc:  "[source.postgres]\ndsn = \"${PG_DSN}\"\n[kafka]\nbrokers = [\"${BROKER}\"]\n",
 			want: []string{

@@ -125,7 +125,7 @@ func (s Stage) Validate() error {
 	}
 	ps = appendIf(ps, positive("restore_timeout", s.RestoreTimeout))
 	if d := time.Duration(s.SessionTimeout); d < 6*time.Second || d > 30*time.Minute {
-		ps = append(ps, problem("session_timeout", "the broker accepts 6s to 30m by default (group.min/max.session.timeout.ms)",
+		ps = append(ps, problem("session_timeout", "the broker's group.min.session.timeout.ms and group.max.session.timeout.ms default to 6s and 30m",
 			"must be between 6s and 30m, got %s", s.SessionTimeout))
 	}
 	return join(ps)
