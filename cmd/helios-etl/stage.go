@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -67,7 +69,7 @@ func stageConfig(cfg *config.Config) stage.Config {
 	}
 	id := s.InstanceID
 	if id == "" {
-		id, _ = os.Hostname()
+		id = defaultInstanceID(cfg.State.Dir)
 	}
 	return stage.Config{
 		Name:                  s.Name,
@@ -88,6 +90,19 @@ func stageConfig(cfg *config.Config) stage.Config {
 		Partitions:            int32(cfg.Kafka.TopicPartitions),
 		ReplicationFactor:     int16(cfg.Kafka.TopicReplicationFactor),
 	}
+}
+
+// defaultInstanceID names an instance by its host and its state directory:
+// stable across restarts, and distinct for instances that share a host
+// (each needs its own state.dir).
+func defaultInstanceID(stateDir string) string {
+	host, _ := os.Hostname()
+	if abs, err := filepath.Abs(stateDir); err == nil {
+		stateDir = abs
+	}
+	h := fnv.New32a()
+	h.Write([]byte(stateDir))
+	return fmt.Sprintf("%s-%08x", host, h.Sum32())
 }
 
 // stageLive is the part of the configuration SIGHUP can change.

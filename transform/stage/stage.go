@@ -61,6 +61,7 @@ type Stage struct {
 	m     *metrics
 	kprom *kprom.Metrics
 	live  atomic.Pointer[Live]
+	codec *codec // nil with FormatRaw; used by Run's goroutine only
 
 	mu struct {
 		sync.Mutex
@@ -106,6 +107,9 @@ func New(cfg Config, chain []Transform, deps Deps) (*Stage, error) {
 	}
 	live := cfg.Live
 	s.live.Store(&live)
+	if cfg.Format == FormatEnvelope {
+		s.codec = &codec{dec: envelope.NewDecoder(), enc: envelope.NewEncoder(envelope.Options{Schemas: cfg.EnvelopeSchemas})}
+	}
 	s.mu.owned = map[tp]bool{}
 	return s, nil
 }
@@ -133,7 +137,7 @@ type session struct {
 // batches until ctx is done or a fatal error. Once ctx is done, Run
 // finishes the batch in hand (committing it) within DrainTimeout, leaves
 // the group and returns nil. Any other return is an error: the open
-// transaction was aborted and the stage must be restarted.
+// transaction was aborted and the stage must be restarted. Call Run once.
 func (s *Stage) Run(ctx context.Context) error {
 	if err := s.ensureTopics(ctx); err != nil {
 		return err
@@ -540,7 +544,7 @@ func (s *Stage) runPartition(ctx context.Context, cl *kgo.Client, k tp, recs []*
 		w.base = newState(s.db.Partition(s.cfg.Name, k.topic, k.partition), nil)
 	}
 	live := s.live.Load()
-	dec := s.decoder()
+	dec := s.codec
 	// First the whole batch at once.
 	out, failed, err := s.runChain(ctx, k, recs, w.base, 1, dec)
 	if err == nil {
@@ -580,13 +584,6 @@ func (s *Stage) runPartition(ctx context.Context, cl *kgo.Client, k tp, recs []*
 type codec struct {
 	dec *envelope.Decoder
 	enc *envelope.Encoder
-}
-
-func (s *Stage) decoder() *codec {
-	if s.cfg.Format != FormatEnvelope {
-		return nil
-	}
-	return &codec{dec: envelope.NewDecoder(), enc: envelope.NewEncoder(envelope.Options{Schemas: s.cfg.EnvelopeSchemas})}
 }
 
 // runChain runs the transforms over recs, with state writes in a child of

@@ -43,7 +43,8 @@ type Stage struct {
 	EnvelopeSchemas bool `toml:"envelope_schemas"`
 	// Delivery is exactly_once (Kafka transactions) or at_least_once.
 	Delivery string `toml:"delivery"`
-	// InstanceID ends the transactional ID; empty means the host name.
+	// InstanceID ends the transactional ID; empty means the host name and
+	// a hash of state.dir.
 	InstanceID string `toml:"instance_id"`
 	// MaxAttempts is how often a failing record is tried before it is
 	// dead-lettered.
