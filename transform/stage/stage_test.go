@@ -362,3 +362,131 @@ func TestRestoreFromChangelog(t *testing.T) {
 		t.Errorf("restored %v records, want 5 (one per key)", got)
 	}
 }
+
+// keyed returns n records over the keys k0..k4, values from first on.
+func keyed(first, n int) []*kgo.Record {
+	var recs []*kgo.Record
+	for i := first; i < first+n; i++ {
+		recs = append(recs, &kgo.Record{Topic: "in", Key: []byte("k" + strconv.Itoa(i%5)), Value: []byte(strconv.Itoa(i))})
+	}
+	return recs
+}
+
+// lastCounts runs a counting stage over the records already in "in" until
+// the output holds total records, and returns the highest count per key.
+func lastCounts(t *testing.T, opts []kgo.Opt, db *state.DB, total int, live stage.Live) map[string]int {
+	t.Helper()
+	cfg := baseConfig("counts", stage.ExactlyOnce)
+	if live != (stage.Live{}) {
+		cfg.Live = live
+	}
+	_, stop := start(t, cfg, []stage.Transform{ops.Count{}}, stage.Deps{Kafka: opts, State: db})
+	out := consume(t, opts, "out", total, true, 20*time.Second)
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != total {
+		t.Fatalf("output holds %d records, want %d", len(out), total)
+	}
+	last := map[string]int{}
+	for _, r := range out {
+		c, _ := strconv.Atoi(header(r, ops.HeaderCount))
+		last[string(r.Key)] = max(last[string(r.Key)], c)
+	}
+	return last
+}
+
+func wantCounts(t *testing.T, got map[string]int, want int) {
+	t.Helper()
+	if len(got) != 5 {
+		t.Errorf("got counts for %d keys, want 5", len(got))
+	}
+	for k, c := range got {
+		if c != want {
+			t.Errorf("key %s: count %d, want %d", k, c, want)
+		}
+	}
+}
+
+// TestStaleLocalStateCatchesUp covers a crash between the Kafka commit and
+// the Pebble write: a database left behind by an earlier run (the
+// changelog has moved on since, written by another instance) must catch up
+// from the changelog before it counts.
+func TestStaleLocalStateCatchesUp(t *testing.T) {
+	t.Parallel()
+	opts := newCluster(t, "in")
+	stale, fresh := openDB(t), openDB(t)
+	produce(t, opts, keyed(0, 50)...)
+	wantCounts(t, lastCounts(t, opts, stale, 50, stage.Live{}), 10)
+	produce(t, opts, keyed(50, 50)...)
+	wantCounts(t, lastCounts(t, opts, fresh, 100, stage.Live{}), 20)
+	produce(t, opts, keyed(100, 50)...)
+	wantCounts(t, lastCounts(t, opts, stale, 150, stage.Live{}), 30)
+}
+
+// TestLocalStateAheadIsDropped covers a changelog that was recreated: the
+// local state claims an offset past its end, so it is dropped and restored
+// from the (empty) changelog instead of being trusted.
+func TestLocalStateAheadIsDropped(t *testing.T) {
+	t.Parallel()
+	opts := newCluster(t, "in")
+	db := openDB(t)
+	for p := range int32(3) {
+		bogus := func(yield func(state.Record, error) bool) {
+			yield(state.Record{Offset: 1000, Key: []byte("count/k0"), Value: []byte{0, 0, 0, 0, 0, 0, 1, 244}}, nil)
+		}
+		if _, err := state.Restore(context.Background(), db.Partition("counts", "in", p), bogus, state.RestoreOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	produce(t, opts, keyed(0, 25)...)
+	wantCounts(t, lastCounts(t, opts, db, 25, stage.Live{}), 5)
+}
+
+// TestBackpressure runs with a per-partition limit far below one fetch:
+// partitions are paused and resumed batch after batch, and nothing is lost.
+func TestBackpressure(t *testing.T) {
+	t.Parallel()
+	opts := newCluster(t, "in")
+	produce(t, opts, keyed(0, 500)...)
+	live := stage.Live{BatchSize: 50, BatchTimeout: 10 * time.Millisecond, MaxInflightBytes: 64}
+	wantCounts(t, lastCounts(t, opts, openDB(t), 500, live), 100)
+}
+
+func TestReloadValidates(t *testing.T) {
+	t.Parallel()
+	st, err := stage.New(baseConfig("reload", stage.ExactlyOnce), []stage.Transform{pass{}}, stage.Deps{Kafka: []kgo.Opt{kgo.SeedBrokers("127.0.0.1:1")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Reload(stage.Live{BatchSize: -1}); err == nil {
+		t.Error("Reload accepted a negative batch size")
+	}
+	if err := st.Reload(stage.Live{BatchSize: 10}); err != nil {
+		t.Errorf("Reload: %v", err)
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		cfg  stage.Config
+		want string
+	}{
+		{"no name", stage.Config{Inputs: []string{"a"}, Output: "b"}, `invalid name ""`},
+		{"no inputs", stage.Config{Name: "s", Output: "b"}, "no input topics"},
+		{"output is input", stage.Config{Name: "s", Inputs: []string{"a"}, Output: "a"}, `topic "a" is used twice`},
+		{"bad mode", stage.Config{Name: "s", Inputs: []string{"a"}, Output: "b", Mode: "twice"}, `mode "twice"`},
+		{"bad format", stage.Config{Name: "s", Inputs: []string{"a"}, Output: "b", Format: "xml"}, `format "xml"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := stage.New(tt.cfg, []stage.Transform{pass{}}, stage.Deps{Kafka: []kgo.Opt{kgo.SeedBrokers("127.0.0.1:1")}})
+			if err == nil || !contains(err.Error(), tt.want) {
+				t.Errorf("New: %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+}
