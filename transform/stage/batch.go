@@ -243,12 +243,6 @@ func (s *State) merge() {
 	}
 }
 
-// reset discards the writes of s.
-func (s *State) reset() {
-	clear(s.writes)
-	s.order = s.order[:0]
-}
-
 // NewTestBatch returns a batch of recs without state, for testing a
 // [Transform] outside a stage; see [Batch.Emitted] and [Batch.Failed].
 func NewTestBatch(recs []*Record) *Batch {

@@ -195,7 +195,6 @@ func (s *Stage) connect() (*session, error) {
 		opts = append(opts,
 			kgo.TransactionalID(s.cfg.transactionalID()),
 			kgo.TransactionTimeout(s.cfg.TransactionTimeout),
-			kgo.RequireStableFetchOffsets(),
 		)
 		txn, err := kgo.NewGroupTransactSession(opts...)
 		if err != nil {
