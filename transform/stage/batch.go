@@ -46,8 +46,10 @@ type Source struct {
 
 // Record is a record flowing through the transforms.
 type Record struct {
-	// Key and Value are the record's bytes. With FormatEnvelope, Value is
-	// re-encoded from Event after the last transform, if Event is set.
+	// Key and Value are the record's bytes. They alias the input record,
+	// which a retry reads again: assign new slices, never change the bytes
+	// in place. With FormatEnvelope, Value is re-encoded from Event after
+	// the last transform, if Event is set.
 	Key, Value []byte
 	// Event is the decoded change event (FormatEnvelope), nil otherwise.
 	Event *schemas.Event
