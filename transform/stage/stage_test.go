@@ -490,3 +490,72 @@ func TestConfigValidate(t *testing.T) {
 		})
 	}
 }
+
+// TestRebalanceExactlyOnce moves partitions between two instances twice
+// (a second instance joins, then the first leaves) while they count: every
+// input appears once in the output, and the counts continue across moves.
+func TestRebalanceExactlyOnce(t *testing.T) {
+	t.Parallel()
+	opts := newCluster(t, "in")
+	const n = 3000
+	produce(t, opts, keyed(0, n)...)
+	cfg := baseConfig("moves", stage.ExactlyOnce)
+	cfg.Live.BatchSize = 50
+	cfg.SessionTimeout = 6 * time.Second
+	slow := stage.TransformFunc(func(_ context.Context, b *stage.Batch) error {
+		time.Sleep(10 * time.Millisecond)
+		for _, r := range b.Records() {
+			b.Emit(r)
+		}
+		return nil
+	})
+	chain := []stage.Transform{slow, ops.Count{}}
+	cfgA, cfgB := cfg, cfg
+	cfgA.InstanceID, cfgB.InstanceID = "a", "b"
+	regA, regB := prometheus.NewRegistry(), prometheus.NewRegistry()
+	_, stopA := start(t, cfgA, chain, stage.Deps{Kafka: opts, State: openDB(t), Registerer: regA})
+	consume(t, opts, "out", n/5, true, 20*time.Second)
+	_, stopB := start(t, cfgB, chain, stage.Deps{Kafka: opts, State: openDB(t), Registerer: regB})
+	consume(t, opts, "out", n/2, true, 20*time.Second)
+	if err := stopA(); err != nil {
+		t.Fatalf("instance a: %v", err)
+	}
+	out := consume(t, opts, "out", n, true, 30*time.Second)
+	if err := stopB(); err != nil {
+		t.Fatalf("instance b: %v", err)
+	}
+	rowsA, rowsB := gather(t, regA, "etl_rows_processed_total"), gather(t, regB, "etl_rows_processed_total")
+	restoredB := gather(t, regB, "etl_state_restored_records_total")
+	t.Logf("instance a committed %v inputs, b %v (b restored %v changelog records)", rowsA, rowsB, restoredB)
+	if rowsA == 0 || rowsB == 0 || restoredB == 0 {
+		t.Errorf("the partitions did not move with their state")
+	}
+	seen := map[string]bool{}
+	counts := map[string]map[int]bool{}
+	for _, r := range out {
+		id := header(r, stage.HeaderSourcePartition) + "/" + header(r, stage.HeaderSourceOffset)
+		if seen[id] {
+			t.Errorf("input %s output twice", id)
+		}
+		seen[id] = true
+		c, _ := strconv.Atoi(header(r, ops.HeaderCount))
+		if counts[string(r.Key)] == nil {
+			counts[string(r.Key)] = map[int]bool{}
+		}
+		if counts[string(r.Key)][c] {
+			t.Errorf("key %s: count %d twice", r.Key, c)
+		}
+		counts[string(r.Key)][c] = true
+	}
+	if len(seen) != n {
+		t.Errorf("%d distinct inputs in the output, want %d", len(seen), n)
+	}
+	for k, cs := range counts {
+		for c := 1; c <= n/5; c++ {
+			if !cs[c] {
+				t.Errorf("key %s: count %d missing", k, c)
+				break
+			}
+		}
+	}
+}
