@@ -63,6 +63,7 @@ fmt: ## format the Go code
 .PHONY: bench
 bench: ## Go benchmarks of the hot paths (figures go in README and issue notes)
 	$(GO) test -run '^$$' -bench . -benchmem ./schemas/...
+	$(GO) test -run '^$$' -bench Stage -benchtime 200000x ./transform/stage/
 
 .PHONY: eval
 eval: ## every evaluation against benchmarks and ground truth

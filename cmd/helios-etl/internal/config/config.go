@@ -26,6 +26,7 @@ type Config struct {
 	State          State          `toml:"state"`           // [state]
 	ETL            ETL            `toml:"etl"`             // [etl]
 	Quality        Quality        `toml:"quality"`         // [quality]
+	Stage          Stage          `toml:"stage"`           // [stage]
 	Monitoring     Monitoring     `toml:"monitoring"`      // [monitoring]
 	Security       Security       `toml:"security"`        // [security]
 
@@ -48,6 +49,7 @@ func (c Config) withDefaults() *Config {
 	c.State = c.State.withDefaults()
 	c.ETL = c.ETL.withDefaults()
 	c.Quality = c.Quality.withDefaults()
+	c.Stage = c.Stage.withDefaults()
 	c.Monitoring = c.Monitoring.withDefaults()
 	c.Security = c.Security.withDefaults()
 	return &c
@@ -66,12 +68,17 @@ func (c *Config) Validate() error {
 	ps = append(ps, prefixed("state", c.State.Validate())...)
 	ps = append(ps, prefixed("etl", c.ETL.Validate())...)
 	ps = append(ps, prefixed("quality", c.Quality.Validate())...)
+	ps = append(ps, prefixed("stage", c.Stage.Validate())...)
 	ps = append(ps, prefixed("monitoring", c.Monitoring.Validate())...)
 	ps = append(ps, prefixed("security", c.Security.Validate())...)
 
 	if c.ETL.ExactlyOnce && c.Kafka.TransactionalIDPrefix == "" {
 		ps = append(ps, problem("kafka.transactional_id_prefix", `or set etl.exactly_once = false`,
 			"must not be empty when etl.exactly_once = true"))
+	}
+	if !c.ETL.ExactlyOnce && c.Stage.Delivery == DeliveryExactlyOnce && c.Kafka.TransactionalIDPrefix == "" {
+		ps = append(ps, problem("kafka.transactional_id_prefix", `or set stage.delivery = "at_least_once"`,
+			"must not be empty when stage.delivery = %q", DeliveryExactlyOnce))
 	}
 	if c.State.ChangelogTopicSuffix != "" && c.State.ChangelogTopicSuffix == c.ETL.DLQTopicSuffix {
 		ps = append(ps, problem("etl.dlq_topic_suffix", "changelog and dead-letter topics must not share names",
