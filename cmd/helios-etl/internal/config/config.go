@@ -169,6 +169,11 @@ type Postgres struct {
 	// JSONSchemas writes Kafka Connect's "schema" section beside every
 	// value and key (JsonConverter's schemas.enable=true).
 	JSONSchemas bool `toml:"json_schemas"`
+	// SnapshotWorkers is how many connections read snapshot chunks at once.
+	SnapshotWorkers int `toml:"snapshot_workers"`
+	// SnapshotChunkRows is about how many rows one snapshot chunk holds;
+	// each finished chunk is checkpointed.
+	SnapshotChunkRows int `toml:"snapshot_chunk_rows"`
 	// DecodingWorkMem sets logical_decoding_work_mem on the replication
 	// session; empty keeps the server's setting.
 	DecodingWorkMem string `toml:"logical_decoding_work_mem" example:"\"64MB\""`
@@ -193,6 +198,12 @@ func (p Postgres) withDefaults() Postgres {
 	if p.StatusInterval == 0 {
 		p.StatusInterval = Duration(time.Second)
 	}
+	if p.SnapshotWorkers == 0 {
+		p.SnapshotWorkers = 4
+	}
+	if p.SnapshotChunkRows == 0 {
+		p.SnapshotChunkRows = 100_000
+	}
 	return p
 }
 
@@ -207,6 +218,12 @@ var memSize = regexp.MustCompile(`^[0-9]+(kB|MB|GB)$`)
 // to it.
 func (p Postgres) Validate() error {
 	var ps []*Error
+	if p.SnapshotWorkers < 1 || p.SnapshotWorkers > 64 {
+		ps = append(ps, problem("snapshot_workers", "between 1 and 64", "must be between 1 and 64, got %d", p.SnapshotWorkers))
+	}
+	if p.SnapshotChunkRows < 100 {
+		ps = append(ps, problem("snapshot_chunk_rows", "at least 100", "must be at least 100, got %d", p.SnapshotChunkRows))
+	}
 	if p.DecodingWorkMem != "" && !memSize.MatchString(p.DecodingWorkMem) {
 		ps = append(ps, problem("logical_decoding_work_mem", `a number with kB, MB or GB, e.g. "64MB" (at least 64kB)`,
 			"invalid memory size %q", p.DecodingWorkMem))
