@@ -18,6 +18,7 @@ score records, and loads Kafka topics (JSON or Avro) and PostgreSQL tables.`,
 	}
 	root.AddCommand(
 		newVersionCmd(),
+		newQualityCmd(),
 	)
 	return root
 }

@@ -144,7 +144,7 @@ func thresholdsFor(s float64) thresholds {
 		iqrM:           1.5 + 3*(1-s),
 		dateMargin:     0.05 + 0.5*(1-s),
 		forestScore:    0.62 + 0.16*(1-s),
-		forestGate:     2 + 4*(1-s),
+		forestGate:     2 + 8*(1-s),
 	}
 }
 

@@ -139,13 +139,24 @@ func (d *Detector) buildForest() {
 		d.forestCols = d.forestCols[:0]
 		return
 	}
-	data := make([][]float64, len(d.rows.rows))
-	for r, row := range d.rows.rows {
+	// The forest learns from the sampled rows whose values are all within
+	// the per-field fences: rows already known to be outliers would only
+	// widen the space and blunt the isolation of the others.
+	data := make([][]float64, 0, len(d.rows.rows))
+rows:
+	for _, row := range d.rows.rows {
 		v := make([]float64, len(d.forestCols))
 		for j, c := range d.forestCols {
 			v[j] = d.models[c].zOf(at(row, c))
+			if math.Abs(v[j]) > d.th.k {
+				continue rows
+			}
 		}
-		data[r] = v
+		data = append(data, v)
+	}
+	if len(data) < 64 {
+		d.forestCols = d.forestCols[:0]
+		return
 	}
 	d.forest = NewForest(data, d.cfg.Trees, d.cfg.TreeSample, d.cfg.Seed)
 }

@@ -168,8 +168,11 @@ func (s *fieldState) freeze(name string, cfg *Config, th thresholds, declaredKey
 			best, bestN = f, c
 		}
 	}
-	if best == FormatInt && s.formats[FormatFloat] > 0 {
-		best = FormatFloat
+	if best.numeric() {
+		best = FormatInt
+		if s.formats[FormatFloat] > 0 {
+			best = FormatFloat
+		}
 	}
 	if best == FormatPhone && s.formats[FormatPhone] < s.formats[FormatInt] {
 		best = FormatInt // bare numbers with a few formatted ones are numbers
@@ -281,6 +284,14 @@ func (s *fieldState) freezeNumeric(m *model, cfg *Config, th thresholds) {
 	default:
 		m.lo, m.hi = med-th.k*scale, med+th.k*scale
 	}
+	// Tail-adaptive floor: a fence is never closer to the median than twice
+	// the distance of the 1st/99th percentile (scaled with k), so that a
+	// field whose tail is heavier than its transform made normal (zero-
+	// inflated counts) does not flood.
+	a := th.k / 5
+	q01, q99 := quantile(t, 0.01), quantile(t, 0.99)
+	m.lo = min(m.lo, q01-a*(med-q01))
+	m.hi = max(m.hi, q99+a*(q99-med))
 }
 
 // sort0 returns the index of the first positive value of sorted values.

@@ -76,7 +76,7 @@ func sensors() domain {
 			}},
 		{name: "temperature", numeric: true, gen: func(r *rand.Rand, _ int) string { return f2(21 + 3*r.NormFloat64()) },
 			inject: []injection{
-				valInj("outlier", 6, func(r *rand.Rand) string { return f2(math.Abs(farNormal(r, 21, 3))) }),
+				valInj("outlier", 6, func(r *rand.Rand) string { return f2(21 + (7+8*r.Float64())*3) }),
 				valInj("out_of_range", 3, func(*rand.Rand) string { return "-999" }),
 				badInj(3, "NaN", "err", "--"),
 			}},
@@ -88,7 +88,13 @@ func sensors() domain {
 		{name: "error_count", heavy: true, numeric: true, gen: func(r *rand.Rand, _ int) string { return strconv.Itoa(negbin(r, 0.8, 0.5)) },
 			inject: []injection{valInj("outlier", 4, func(r *rand.Rand) string { return strconv.Itoa(2000 + r.IntN(50000)) })}},
 		{name: "firmware", null: 0.2, gen: func(r *rand.Rand, _ int) string { return pick(r, []string{"v1.2.0", "v1.2.3", "v1.3.0"}) }},
-	}}
+	}, joint: []joint{{n: 4, field: "temperature", apply: func(r *rand.Rand, set func(string, string)) {
+		// A failing board: every channel drifts about 4 standard
+		// deviations at once, none of them far enough alone.
+		set("temperature", f2(21+(4.4+0.4*r.Float64())*3))
+		set("humidity", f2(45-(3.8+0.4*r.Float64())*10))
+		set("pressure", f2(1013+(3.8+0.4*r.Float64())*8))
+	}}}}
 }
 
 // payments: card and bank payments (held out).

@@ -8,8 +8,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"strconv"
+	"strings"
 )
 
 // Label is one injected anomaly: the 0-based data row, the field and the
@@ -56,6 +56,15 @@ type domain struct {
 	name, split, format string
 	rows                int
 	cols                []column
+	// joint anomalies change several fields of a row at once; each is
+	// labelled on the field it names.
+	joint []joint
+}
+
+type joint struct {
+	n     int
+	field string
+	apply func(r *rand.Rand, set func(field, v string))
 }
 
 // Splits are decided before any tuning: the detector was tuned on the
@@ -73,7 +82,20 @@ func Generate(seed uint64) []Dataset {
 	return out
 }
 
-func (d domain) generate(seed uint64) Dataset {
+func (d domain) generate(seed uint64) Dataset { return d.build(seed, true) }
+
+// Clean generates the dataset without its injected anomalies (the same
+// legitimate values, nulls and heavy tails), to count false positives.
+func (ds Dataset) Clean(seed uint64) Dataset {
+	for k, d := range domains() {
+		if d.name == ds.Name {
+			return d.build(seed+uint64(k)*7919, false)
+		}
+	}
+	return Dataset{}
+}
+
+func (d domain) build(seed uint64, inject bool) Dataset {
 	r := rand.New(rand.NewPCG(seed, seed^0xda3e39cb94b95bdb))
 	ds := Dataset{Name: d.name, Split: d.split, Format: d.format}
 	cols := make([][]*string, len(d.cols))
@@ -95,6 +117,9 @@ func (d domain) generate(seed uint64) Dataset {
 	// rows (a duplicate needs an earlier original).
 	used := map[[2]int]bool{}
 	for c, col := range d.cols {
+		if !inject {
+			break
+		}
 		for _, inj := range col.inject {
 			for range inj.n {
 				var i int
@@ -108,6 +133,32 @@ func (d domain) generate(seed uint64) Dataset {
 				cols[c][i] = inj.gen(r, i, cols[c])
 				ds.Labels = append(ds.Labels, Label{Row: i, Field: col.name, Kind: inj.kind})
 			}
+		}
+	}
+	for _, j := range d.joint {
+		if !inject {
+			break
+		}
+		for range j.n {
+			var i int
+			for {
+				i = 20 + r.IntN(d.rows-20)
+				free := true
+				for c := range d.cols {
+					free = free && !used[[2]int{i, c}]
+				}
+				if free {
+					break
+				}
+			}
+			for c := range d.cols {
+				used[[2]int{i, c}] = true
+			}
+			j.apply(r, func(field, v string) {
+				c := slices.IndexFunc(d.cols, func(col column) bool { return col.name == field })
+				cols[c][i] = ptr(v)
+			})
+			ds.Labels = append(ds.Labels, Label{Row: i, Field: j.field, Kind: "outlier"})
 		}
 	}
 	slices.SortFunc(ds.Labels, func(a, b Label) int {

@@ -45,7 +45,7 @@ func run(dir string, gen bool, seed uint64, split string) error {
 			if ds.Split != sp {
 				continue
 			}
-			p, b, err := eval.Run(ctx, dir, ds, quality.Config{})
+			p, b, err := eval.Run(ctx, dir, ds, seed, quality.Config{})
 			if err != nil {
 				return err
 			}
