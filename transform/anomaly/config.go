@@ -133,7 +133,7 @@ type thresholds struct {
 	iqrM           float64 // IQR fence multiplier
 	dateMargin     float64 // date fences: share of the p1-p99 span added each side
 	forestScore    float64 // isolation-forest score above which a row is an outlier
-	forestGate     float64 // rows are scored only when their mean z² is above this
+	forestZ        float64 // rows are scored only when their Σz² is beyond this normal quantile of χ²
 }
 
 func thresholdsFor(s float64) thresholds {
@@ -144,8 +144,17 @@ func thresholdsFor(s float64) thresholds {
 		iqrM:           1.5 + 3*(1-s),
 		dateMargin:     0.05 + 0.5*(1-s),
 		forestScore:    0.62 + 0.16*(1-s),
-		forestGate:     2 + 8*(1-s),
+		forestZ:        2.5 + 2.4*(1-s),
 	}
+}
+
+// chi2Quantile approximates the quantile of a χ² distribution with d
+// degrees of freedom at the standard-normal quantile z (Wilson–Hilferty).
+func chi2Quantile(d int, z float64) float64 {
+	k := float64(d)
+	a := 2 / (9 * k)
+	c := 1 - a + z*math.Sqrt(a)
+	return k * c * c * c
 }
 
 // minRows is how many values a field needs before any judgement.

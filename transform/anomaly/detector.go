@@ -26,6 +26,7 @@ type Detector struct {
 
 	forest     *Forest
 	forestCols []int
+	forestGate float64 // Σz² a row needs before it is scored
 
 	frozen      bool
 	learned     uint64
@@ -159,6 +160,7 @@ rows:
 		return
 	}
 	d.forest = NewForest(data, d.cfg.Trees, d.cfg.TreeSample, d.cfg.Seed)
+	d.forestGate = chi2Quantile(len(d.forestCols), d.th.forestZ)
 }
 
 func at(row []float64, i int) float64 {
@@ -234,8 +236,9 @@ func (d *Detector) Check(row int64, header, values []string, nulls []bool, emit 
 }
 
 // checkRow scores the row with the isolation forest when its numeric values
-// are, together, far enough from their centres to be worth it (mean z² above
-// a gate), and reports a row outlier on its most deviant field that was not
+// are, together, far enough from their centres to be worth it (Σz² beyond
+// the gate, a far quantile of the χ² distribution it would follow if the
+// transformed fields were independent and normal), and reports a row outlier on its most deviant field that was not
 // already flagged.
 func (d *Detector) checkRow(row int64, emit func(Finding)) {
 	var sum float64
@@ -243,7 +246,7 @@ func (d *Detector) checkRow(row int64, emit func(Finding)) {
 		z := d.zs[c]
 		sum += z * z
 	}
-	if sum/float64(len(d.forestCols)) < d.th.forestGate {
+	if sum < d.forestGate {
 		return
 	}
 	x := d.scratch[:len(d.forestCols)]

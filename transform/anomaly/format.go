@@ -107,7 +107,8 @@ func classifyNumberLike(s string) (Format, bool) {
 	if f, ok := classifyNumber(s); ok {
 		return f, true
 	}
-	if len(s) >= 10 && s[4] == '-' {
+	if len(s) >= 10 && s[4] == '-' && s[7] == '-' {
+		// Shaped like a date: a date, a datetime or nothing valid.
 		if _, ok := parseISODate(s[:10]); ok {
 			if len(s) == 10 {
 				return FormatDate, true
@@ -115,8 +116,8 @@ func classifyNumberLike(s string) (Format, bool) {
 			if isTimePart(s[10:]) {
 				return FormatDateTime, true
 			}
-			return FormatText, true
 		}
+		return FormatText, true
 	}
 	if len(s) == 36 && isUUID(s) {
 		return FormatUUID, true
