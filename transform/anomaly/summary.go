@@ -76,7 +76,7 @@ func (d *Detector) Fields() []FieldSummary {
 			if m.outliers {
 				fs.Lo, fs.Hi = m.tf.invert(m.lo, m.c), m.tf.invert(m.hi, m.c)
 			}
-			fs.Hist = m.histogram(sorted, 30)
+			fs.Hist = m.histogram(sorted, 40)
 		}
 		out = append(out, fs)
 	}
@@ -84,7 +84,8 @@ func (d *Detector) Fields() []FieldSummary {
 }
 
 // histogram bins the sorted sample in the model's space between its 0.5%
-// and 99.5% quantiles (values beyond go to the end bins).
+// and 99.5% quantiles, widened to show the outlier fences (values beyond go
+// to the end bins).
 func (m *model) histogram(sorted []float64, bins int) []Bin {
 	t := make([]float64, 0, len(sorted))
 	for _, x := range sorted {
@@ -97,6 +98,11 @@ func (m *model) histogram(sorted []float64, bins int) []Bin {
 		return nil
 	}
 	lo, hi := quantile(t, 0.005), quantile(t, 0.995)
+	if m.outliers && hi > lo {
+		// Show the fences, with room for a person to see where the bulk
+		// of the values stands between them.
+		lo, hi = min(lo, m.lo-0.05*(m.hi-m.lo)), max(hi, m.hi+0.05*(m.hi-m.lo))
+	}
 	if !(hi > lo) {
 		lo, hi = t[0], t[len(t)-1]
 		if !(hi > lo) {
