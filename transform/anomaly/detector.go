@@ -79,7 +79,7 @@ func clonedBounds(b map[string]Bounds) map[string]Bounds {
 // headers grow as keys appear).
 func (d *Detector) ensure(header []string) {
 	for i := len(d.states); i < len(header); i++ {
-		d.states = append(d.states, newFieldState(d.cfg.SampleSize, d.cfg.Seed+uint64(i)*0x9e3779b97f4a7c15))
+		d.states = append(d.states, d.newFieldState(i, header[i]))
 		d.names = append(d.names, header[i])
 		d.counts = append(d.counts, Counts{})
 		d.keys = append(d.keys, nil)
@@ -90,6 +90,12 @@ func (d *Detector) ensure(header []string) {
 	for i := range min(len(header), len(d.names)) {
 		d.names[i] = header[i]
 	}
+}
+
+func (d *Detector) newFieldState(i int, name string) *fieldState {
+	s := newFieldState(d.cfg.SampleSize, d.cfg.Seed+uint64(i)*0x9e3779b97f4a7c15)
+	s.hashAll = slices.Contains(d.cfg.Keys, name) || keyLike(name, FormatText)
+	return s
 }
 
 // Learn takes one row into the statistics. header names the values'

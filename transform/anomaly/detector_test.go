@@ -237,7 +237,7 @@ func TestObserveWarmUp(t *testing.T) {
 type mapStore map[string][]byte
 
 func (m mapStore) Get(k []byte) ([]byte, bool, error) { v, ok := m[string(k)]; return v, ok, nil }
-func (m mapStore) Set(k, v []byte) error             { m[string(k)] = bytes.Clone(v); return nil }
+func (m mapStore) Set(k, v []byte) error              { m[string(k)] = bytes.Clone(v); return nil }
 
 var _ Store = mapStore{}
 

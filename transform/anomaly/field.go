@@ -23,6 +23,11 @@ type fieldState struct {
 	num      *Reservoir // numeric values
 	date     *Reservoir // day numbers of dates and datetimes
 	distinct *Distinct
+	// hashAll tells to count the distinct values of every value, for a
+	// field whose name could be a key's; other fields count only UUIDs
+	// (the only values that make a key whatever the name), which keeps the
+	// hashing off the hot path of most fields.
+	hashAll bool
 }
 
 func newFieldState(size int, seed uint64) *fieldState {
@@ -43,13 +48,14 @@ func (s *fieldState) learn(v string, null bool) float64 {
 		s.nulls++
 		return math.NaN()
 	}
-	f := Classify(v)
+	f, x := scan(v)
 	s.formats[f]++
-	s.distinct.AddHash(xxhash.Sum64String(v))
+	if s.hashAll || f == FormatUUID {
+		s.distinct.AddHash(xxhash.Sum64String(v))
+	}
 	switch {
 	case f.numeric():
-		x, err := strconv.ParseFloat(trimBlank(v), 64)
-		if err != nil || math.IsInf(x, 0) || math.IsNaN(x) {
+		if math.IsInf(x, 0) || math.IsNaN(x) {
 			return math.NaN()
 		}
 		s.nums++
@@ -66,9 +72,7 @@ func (s *fieldState) learn(v string, null bool) float64 {
 		s.num.Add(x)
 		return x
 	case f == FormatDate || f == FormatDateTime:
-		if d, ok := ParseDateDays(v); ok {
-			s.date.Add(float64(d))
-		}
+		s.date.Add(x)
 	}
 	return math.NaN()
 }
@@ -186,7 +190,7 @@ func (s *fieldState) freeze(name string, cfg *Config, th thresholds, declaredKey
 	m.share = float64(bestN) / float64(nonNull)
 	m.checkFormat = best.structured() && nonNull >= minRows && m.share >= th.formatShareMin
 	m.distinct = s.distinct.Estimate()
-	m.key = declaredKey || (nonNull >= minRows && m.required && keyLike(name, best) &&
+	m.key = declaredKey || (nonNull >= minRows && m.required && (s.hashAll || best == FormatUUID) && keyLike(name, best) &&
 		m.distinct >= 0.95*float64(nonNull))
 
 	switch {
@@ -355,7 +359,7 @@ func (m *model) check(v string, null bool, keys *KeySet) (k Kind, z float64, det
 		}
 		return None, 0, ""
 	}
-	f := Classify(v)
+	f, x := scan(v)
 	if m.checkFormat && !compatible(m.dominant, f) {
 		return InvalidFormat, 0, fmt.Sprintf("%q is %s, the field is %.1f%% %s", clip(v), f, 100*m.share, m.dominant)
 	}
@@ -364,8 +368,7 @@ func (m *model) check(v string, null bool, keys *KeySet) (k Kind, z float64, det
 	}
 	switch {
 	case m.numeric && f.numeric():
-		x, err := strconv.ParseFloat(trimBlank(v), 64)
-		if err != nil {
+		if math.IsNaN(x) {
 			return None, 0, ""
 		}
 		if b := m.bounds; (b.Min != nil && x < *b.Min) || (b.Max != nil && x > *b.Max) {
@@ -389,9 +392,8 @@ func (m *model) check(v string, null bool, keys *KeySet) (k Kind, z float64, det
 				x, m.tf.invert(m.lo, m.c), m.tf.invert(m.hi, m.c), m.tf, z)
 		}
 		return None, z, ""
-	case m.date:
-		d, ok := ParseDateDays(v)
-		if ok && (float64(d) < m.dateLo || float64(d) > m.dateHi) {
+	case m.date && (f == FormatDate || f == FormatDateTime):
+		if x < m.dateLo || x > m.dateHi {
 			return OutOfRange, 0, fmt.Sprintf("%s is outside the learned dates %s to %s", clip(v), dayText(m.dateLo), dayText(m.dateHi))
 		}
 	}

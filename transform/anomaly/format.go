@@ -1,6 +1,10 @@
 package anomaly
 
-import "strings"
+import (
+	"math"
+	"strconv"
+	"strings"
+)
 
 // Format is the shape of a value, told from its bytes by [Classify].
 type Format uint8
@@ -56,35 +60,42 @@ func compatible(f, v Format) bool {
 
 // Classify tells the format of a value from its bytes, ignoring leading and
 // trailing blanks. It does not allocate and runs no regular expression; the
-// checks are the cheap structural ones a profiler needs, so "2023-02-30"
-// passes as a date (the day is within 1-31) while "2023-13-45" does not.
+// checks are the cheap structural ones a profiler needs, so "2023-02-30" is
+// not a date but "2023-04-31 is checked too (days per month, leap years).
 func Classify(s string) Format {
+	f, _ := scan(s)
+	return f
+}
+
+// scan classifies a value and, in the same pass, reads its number (for int
+// and float) or its day number since 1970-01-01 (for date and datetime);
+// the number is NaN for the other formats.
+func scan(s string) (Format, float64) {
 	s = trimBlank(s)
 	if s == "" {
-		return FormatText
+		return FormatText, math.NaN()
 	}
 	c := s[0]
 	switch {
 	case c >= '0' && c <= '9', c == '-', c == '+', c == '.':
-		if f, ok := classifyNumberLike(s); ok {
-			return f
+		if f, x, ok := classifyNumberLike(s); ok {
+			return f, x
 		}
 	case c == '(':
 		if isPhone(s) {
-			return FormatPhone
+			return FormatPhone, math.NaN()
 		}
-		return FormatText
+		return FormatText, math.NaN()
 	}
-	if len(s) == 36 && isUUID(s) {
-		return FormatUUID
+	switch {
+	case len(s) == 36 && isUUID(s):
+		return FormatUUID, math.NaN()
+	case isBool(s):
+		return FormatBool, math.NaN()
+	case isEmail(s):
+		return FormatEmail, math.NaN()
 	}
-	if isBool(s) {
-		return FormatBool
-	}
-	if isEmail(s) {
-		return FormatEmail
-	}
-	return FormatText
+	return FormatText, math.NaN()
 }
 
 func trimBlank(s string) string {
@@ -103,73 +114,99 @@ func trimBlank(s string) string {
 
 // classifyNumberLike handles values that start like a number: numbers,
 // dates, datetimes, phones and UUIDs that start with a digit.
-func classifyNumberLike(s string) (Format, bool) {
-	if f, ok := classifyNumber(s); ok {
-		return f, true
+func classifyNumberLike(s string) (Format, float64, bool) {
+	if f, x, ok := scanNumber(s); ok {
+		return f, x, true
 	}
 	if len(s) >= 10 && s[4] == '-' && s[7] == '-' {
 		// Shaped like a date: a date, a datetime or nothing valid.
-		if _, ok := parseISODate(s[:10]); ok {
+		if d, ok := parseISODate(s[:10]); ok {
 			if len(s) == 10 {
-				return FormatDate, true
+				return FormatDate, float64(d), true
 			}
 			if isTimePart(s[10:]) {
-				return FormatDateTime, true
+				return FormatDateTime, float64(d), true
 			}
 		}
-		return FormatText, true
+		return FormatText, math.NaN(), true
 	}
 	if len(s) == 36 && isUUID(s) {
-		return FormatUUID, true
+		return FormatUUID, math.NaN(), true
 	}
 	if isPhone(s) {
-		return FormatPhone, true
+		return FormatPhone, math.NaN(), true
 	}
-	return FormatText, false
+	return FormatText, math.NaN(), false
 }
 
-// classifyNumber accepts [+-]digits[.digits][e[+-]digits]; an integer has
-// at most 19 digits and no point or exponent.
-func classifyNumber(s string) (Format, bool) {
+// pow10 are the powers of ten that float64 holds exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// scanNumber accepts [+-]digits[.digits][e[+-]digits]; an integer has at
+// most 19 digits and no point or exponent. It returns the value: computed
+// exactly from the digits when there are at most 15 and no exponent (one
+// correctly rounded division, as strconv's fast path does), by
+// strconv.ParseFloat otherwise.
+func scanNumber(s string) (Format, float64, bool) {
 	i := 0
+	neg := false
 	if s[0] == '+' || s[0] == '-' {
+		neg = s[0] == '-'
 		i++
 	}
-	digits, frac := 0, false
+	var mant uint64
+	digits, fracDigits, frac, exp := 0, 0, false, false
 	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		mant = mant*10 + uint64(s[i]-'0')
 		digits++
 	}
 	if i < len(s) && s[i] == '.' {
 		frac = true
 		i++
 		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			mant = mant*10 + uint64(s[i]-'0')
 			digits++
+			fracDigits++
 		}
 	}
 	if digits == 0 {
-		return 0, false
+		return 0, 0, false
 	}
 	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		frac = true
+		frac, exp = true, true
 		i++
 		if i < len(s) && (s[i] == '+' || s[i] == '-') {
 			i++
 		}
-		exp := 0
+		n := 0
 		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-			exp++
+			n++
 		}
-		if exp == 0 {
-			return 0, false
+		if n == 0 {
+			return 0, 0, false
 		}
 	}
 	if i != len(s) {
-		return 0, false
+		return 0, 0, false
 	}
+	f := FormatInt
 	if frac || digits > 19 {
-		return FormatFloat, true
+		f = FormatFloat
 	}
-	return FormatInt, true
+	var x float64
+	if digits <= 15 && !exp {
+		x = float64(mant) / pow10[fracDigits]
+		if neg {
+			x = -x
+		}
+	} else {
+		var err error
+		if x, err = strconv.ParseFloat(s, 64); err != nil {
+			x = math.NaN() // out of range: a number, but not a usable one
+		}
+	}
+	return f, x, true
 }
 
 func digit2(s string) (int, bool) {

@@ -1,6 +1,8 @@
 package anomaly
 
 import (
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -93,6 +95,19 @@ func FuzzClassify(f *testing.F) {
 		_, ok := ParseDateDays(s)
 		if (got == FormatDate || got == FormatDateTime) != ok {
 			t.Fatalf("Classify(%q) = %s but ParseDateDays ok = %v", s, got, ok)
+		}
+		if f, x := scan(s); f.numeric() {
+			want, err := strconv.ParseFloat(trimBlank(s), 64)
+			if err == nil && x != want {
+				t.Fatalf("scan(%q) = %v, strconv says %v", s, x, want)
+			}
+			if err != nil && !math.IsNaN(x) {
+				t.Fatalf("scan(%q) = %v, strconv fails: %v", s, x, err)
+			}
+		} else if f == FormatDate || f == FormatDateTime {
+			if d, _ := ParseDateDays(s); float64(d) != x {
+				t.Fatalf("scan(%q) = day %v, ParseDateDays %d", s, x, d)
+			}
 		}
 		if got == FormatEmail && strings.Count(s, "@") != 1 {
 			t.Fatalf("email %q without exactly one @", s)

@@ -97,6 +97,9 @@ type Distinct struct {
 	k    int
 	heap []uint64 // max-heap of the k smallest hashes
 	in   map[uint64]struct{}
+	// recent is a direct-mapped cache of hashes known to be in the heap,
+	// which spares low-cardinality fields a map lookup per value.
+	recent [64]uint64
 }
 
 // NewDistinct returns an estimator that keeps k hashes.
@@ -109,7 +112,12 @@ func (d *Distinct) AddHash(h uint64) {
 	if len(d.heap) == d.k && h >= d.heap[0] {
 		return
 	}
+	slot := &d.recent[h&63]
+	if *slot == h && h != 0 {
+		return
+	}
 	if _, ok := d.in[h]; ok {
+		*slot = h
 		return
 	}
 	if len(d.heap) < d.k {
@@ -118,7 +126,11 @@ func (d *Distinct) AddHash(h uint64) {
 		d.up(len(d.heap) - 1)
 		return
 	}
-	delete(d.in, d.heap[0])
+	old := d.heap[0]
+	delete(d.in, old)
+	if d.recent[old&63] == old {
+		d.recent[old&63] = 0
+	}
 	d.heap[0] = h
 	d.in[h] = struct{}{}
 	d.down(0)

@@ -131,7 +131,7 @@ func (d *Detector) UnmarshalBinary(b []byte) error {
 	var keys []*KeySet
 	for i := range n {
 		header = append(header, x.str())
-		s := newFieldState(d.cfg.SampleSize, d.cfg.Seed+uint64(i)*0x9e3779b97f4a7c15)
+		s := fresh.newFieldState(i, header[i])
 		s.decode(x)
 		states = append(states, s)
 		var c Counts

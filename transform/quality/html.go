@@ -96,7 +96,7 @@ func (r *Report) htmlView() htmlView {
 			}
 		case f.Date:
 			hf.Note = "learned dates " + f.DateLo + " to " + f.DateHi
-		default:
+		case f.Distinct > 0:
 			hf.Note = fmt.Sprintf("about %.0f distinct values", f.Distinct)
 		}
 		v.Fields = append(v.Fields, hf)
