@@ -125,14 +125,16 @@ func BenchmarkMemoryVsRows(b *testing.B) {
 					runtime.GC()
 					runtime.ReadMemStats(&before)
 					d, _ := New(Config{KeyWindow: window})
-					for i := range n {
-						d.Learn(header, rows[i%len(rows)], nulls[i%len(rows)])
-					}
-					d.Freeze()
 					row := make([]string, len(header))
 					for i := range n {
 						copy(row, rows[i%len(rows)])
-						row[0] = strconv.Itoa(i) // unique keys: the worst case
+						row[0] = ids[i&(len(ids)-1)] // unique keys: the worst case
+						d.Learn(header, row, nulls[i%len(rows)])
+					}
+					d.Freeze()
+					for i := range n {
+						copy(row, rows[i%len(rows)])
+						row[0] = ids[i&(len(ids)-1)]
 						d.Check(int64(i), header, row, nulls[i%len(rows)], func(Finding) {})
 					}
 					runtime.GC()
