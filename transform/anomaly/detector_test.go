@@ -139,6 +139,14 @@ func TestDetectorKinds(t *testing.T) {
 			want: []string{"3:qty:out_of_range", "30:temp:out_of_range", "60:day:out_of_range"},
 		},
 		{
+			name: "a symmetric field near zero may go negative",
+			table: func() *table {
+				return (&table{}).col("temp_c", n, normal(4, 1.5)).col("temp_k", n, normal(277, 1.5)).
+					set("temp_k", 5, "-999", false)
+			},
+			want: []string{"5:temp_k:out_of_range"},
+		},
+		{
 			name: "outliers, also with iqr and zscore fences",
 			table: func() *table {
 				return (&table{}).col("x", n, normal(50, 5)).col("amount", n, lognormal(3, 1)).

@@ -43,7 +43,10 @@
 //     (UUIDs). Floats, dates and booleans are never inferred keys. The first
 //     occurrence is normal, the later ones are flagged.
 //   - out_of_range: outside configured bounds; a negative value in a field
-//     learned non-negative (negatives at most as rare as the null threshold);
+//     learned non-negative (negatives at most as rare as the null threshold;
+//     in a symmetric field also either implausible under the fitted normal,
+//     expected share below 0.01%, or four times rarer than it predicts, so a
+//     field that merely runs near zero may go negative);
 //     a date outside the learned span (1st to 99th percentile, widened each
 //     side by 5% + 50%·(1 − sensitivity) of the span, 30% by default).
 //   - outlier: beyond the fences of a numeric field, or a row isolated by

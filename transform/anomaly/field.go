@@ -296,6 +296,16 @@ func (s *fieldState) freezeNumeric(m *model, cfg *Config, th thresholds) {
 	q01, q99 := quantile(t, 0.01), quantile(t, 0.99)
 	m.lo = min(m.lo, q01-a*(med-q01))
 	m.hi = max(m.hi, q99+a*(q99-med))
+	// In a symmetric field, a sign bound is learned only when the
+	// negatives are implausible under the fitted normal (expected share
+	// below 0.01%) or far rarer than it predicts (a field truncated at zero,
+	// like quantities of 1 to 9); a field that merely runs near zero (a
+	// cold-chain temperature of 4 ± 1.5 °C) goes negative legitimately.
+	if m.tf == identity && m.nonNeg {
+		expected := 0.5 * math.Erfc(m.center/(m.scale*math.Sqrt2))
+		observed := float64(s.neg) / float64(s.nums)
+		m.nonNeg = expected < 1e-4 || observed < expected/4
+	}
 }
 
 // sort0 returns the index of the first positive value of sorted values.
