@@ -8,7 +8,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"text/tabwriter"
 
+	"github.com/heliosdb/helios-etl/transform/anomaly"
 	"github.com/heliosdb/helios-etl/transform/quality"
 	"github.com/heliosdb/helios-etl/transform/quality/internal/eval"
 )
@@ -56,5 +58,47 @@ func run(dir string, gen bool, seed uint64, split string) error {
 		all = append(all, bases...)
 	}
 	eval.Print(os.Stdout, all)
-	return nil
+	fmt.Println()
+	return sweep(ctx, dir, seed, sets, split)
+}
+
+// sweep prints the overall figures per split for each outlier method and
+// across sensitivities, to show what the knob trades.
+func sweep(ctx context.Context, dir string, seed uint64, sets []eval.Dataset, split string) error {
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "split\tmethod\tsensitivity\trecall\tprecision\tkind acc\tclean FP\tclean FP heavy-tail\t")
+	type run struct {
+		method anomaly.Method
+		s      float64
+	}
+	var runs []run
+	for _, m := range []anomaly.Method{anomaly.MAD, anomaly.IQR, anomaly.ZScore} {
+		runs = append(runs, run{m, 0.5})
+	}
+	for _, s := range []float64{0, 0.25, 0.75, 1} {
+		runs = append(runs, run{anomaly.MAD, s})
+	}
+	for _, sp := range []string{"tuning", "heldout"} {
+		if split != "" && sp != split {
+			continue
+		}
+		for _, r := range runs {
+			cfg := quality.Config{Anomaly: anomaly.Config{Method: r.method, Sensitivity: &r.s}}
+			var rs []eval.Result
+			for _, ds := range sets {
+				if ds.Split != sp {
+					continue
+				}
+				p, _, err := eval.Run(ctx, dir, ds, seed, cfg)
+				if err != nil {
+					return err
+				}
+				rs = append(rs, p)
+			}
+			t := eval.Sum("ALL", sp, string(r.method), rs)
+			fmt.Fprintf(tw, "%s\t%s\t%.2f\t%.3f\t%.3f\t%.3f\t%d\t%d\t\n", sp, r.method, r.s,
+				t.Overall.Recall(), t.Overall.Precision(), t.Overall.KindAccuracy(), t.CleanFP, t.CleanHeavyFP)
+		}
+	}
+	return tw.Flush()
 }
