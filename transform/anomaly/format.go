@@ -406,20 +406,31 @@ func isPhone(s string) bool {
 	return digits >= 7 && digits <= 15 && seps > 0 && !prevSep
 }
 
+// Character classes for isEmail: bit 1 allowed in the local part, bit 2 in
+// a domain label, bit 4 a letter.
+var emailChars = func() (t [256]uint8) {
+	for c := range 256 {
+		b := byte(c)
+		switch {
+		case b >= 'a' && b <= 'z', b >= 'A' && b <= 'Z':
+			t[c] = 1 | 2 | 4
+		case b >= '0' && b <= '9':
+			t[c] = 1 | 2
+		case b == '-':
+			t[c] = 1 | 2
+		case strings.IndexByte("!#$%&'*+/=?^_`{|}~.", b) >= 0:
+			t[c] = 1
+		}
+	}
+	return t
+}()
+
 // isEmail accepts local@domain.tld with an atom-ish local part (letters,
 // digits and !#$%&'*+/=?^_`{|}~.- without leading, trailing or doubled
 // dots), a domain of letter/digit/hyphen labels and a final label of at
 // least two letters.
 func isEmail(s string) bool {
-	at := -1
-	for i := range len(s) {
-		if s[i] == '@' {
-			if at >= 0 {
-				return false
-			}
-			at = i
-		}
-	}
+	at := strings.IndexByte(s, '@')
 	if at <= 0 || at > 64 || at == len(s)-1 {
 		return false
 	}
@@ -429,25 +440,15 @@ func isEmail(s string) bool {
 	}
 	for i := range len(local) {
 		c := local[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		case c == '.':
-			if local[i-1] == '.' {
-				return false
-			}
-		case c == '!' || c == '#' || c == '$' || c == '%' || c == '&' || c == '\'' || c == '*' ||
-			c == '+' || c == '/' || c == '=' || c == '?' || c == '^' || c == '_' || c == '`' ||
-			c == '{' || c == '|' || c == '}' || c == '~' || c == '-':
-		default:
+		if emailChars[c]&1 == 0 || (c == '.' && local[i-1] == '.') {
 			return false
 		}
 	}
-	labels, start := 0, 0
+	labels, start, tld := 0, 0, ""
 	for i := 0; i <= len(domain); i++ {
 		if i < len(domain) && domain[i] != '.' {
-			c := domain[i]
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
-				return false
+			if emailChars[domain[i]]&2 == 0 {
+				return false // also a second '@'
 			}
 			continue
 		}
@@ -456,18 +457,13 @@ func isEmail(s string) bool {
 			return false
 		}
 		labels++
-		start = i + 1
+		start, tld = i+1, label
 	}
-	if labels < 2 {
-		return false
-	}
-	tld := domain[strings.LastIndexByte(domain, '.')+1:]
-	if len(tld) < 2 {
+	if labels < 2 || len(tld) < 2 {
 		return false
 	}
 	for i := range len(tld) {
-		c := tld[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+		if emailChars[tld[i]]&4 == 0 {
 			return false
 		}
 	}
