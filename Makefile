@@ -46,10 +46,13 @@ fmt: ## format the Go code
 bench: ## Go benchmarks of the hot paths (figures go in README and issue notes)
 	$(GO) test -run '^$$' -bench . -benchmem ./schemas/...
 
-.PHONY: eval eval-quality eval-quality-gen
+.PHONY: eval eval-quality eval-quality-gen bench-quality
 eval: eval-quality ## run every evaluation
 eval-quality: ## data-quality eval: per-kind recall/precision/kind accuracy on tuning and held-out datasets, beside a naive |z|>3 baseline
 	$(GO) run ./transform/quality/internal/eval/cmd/quality-eval -data transform/quality/testdata/eval
+
+bench-quality: ## data-quality benchmarks (profiling throughput per row under GOMAXPROCS=1, memory vs rows)
+	GOMAXPROCS=1 $(GO) test -run '^$$' -bench . -benchmem ./transform/anomaly ./transform/quality
 
 eval-quality-gen: ## regenerate the labelled data-quality datasets (deterministic), then evaluate
 	$(GO) run ./transform/quality/internal/eval/cmd/quality-eval -data transform/quality/testdata/eval -gen
