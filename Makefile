@@ -47,7 +47,7 @@ bench: ## Go benchmarks of the hot paths (figures go in README and issue notes)
 	$(GO) test -run '^$$' -bench . -benchmem ./schemas/...
 
 .PHONY: eval eval-quality eval-quality-gen bench-quality
-eval: eval-quality ## run every evaluation
+eval: eval-quality
 eval-quality: ## data-quality eval: per-kind recall/precision/kind accuracy on tuning and held-out datasets, beside a naive |z|>3 baseline
 	$(GO) run ./transform/quality/internal/eval/cmd/quality-eval -data transform/quality/testdata/eval
 

@@ -202,3 +202,41 @@ func shipments() domain {
 		{name: "dest_country", gen: func(r *rand.Rand, _ int) string { return pick(r, countries) }, inject: []injection{nullInj(3)}},
 	}}
 }
+
+// sessions: web sessions (held out). Added after all the detector changes,
+// and run once to measure the final detector on data nobody looked at.
+func sessions() domain {
+	const durMu, durSigma = 5.0, 1.2
+	start := dayOf(2025, 10, 1)
+	far := func(r *rand.Rand) float64 { return 6 + 6*r.Float64() }
+	return domain{name: "sessions", split: "heldout", format: "jsonl", rows: 1700, cols: []column{
+		{name: "session_id", gen: func(r *rand.Rand, _ int) string { return uuid(r) }, inject: []injection{dupInj(4)}},
+		{name: "user_id", numeric: true, gen: func(r *rand.Rand, _ int) string { return strconv.Itoa(1 + r.IntN(400)) },
+			inject: []injection{badInj(3, "guest", "anonymous", "-")}},
+		{name: "started_at", gen: func(r *rand.Rand, i int) string { return datetime(start+i*60/1700, r.IntN(86400)) },
+			inject: []injection{
+				badInj(3, "2025-11-31T10:00:00Z", "2025-10-05T24:30:00Z", "Oct 5 2025"),
+				valInj("out_of_range", 3, func(r *rand.Rand) string { return datetime(pick(r, []int{dayOf(2038, 1, 19), dayOf(2009, 1, 1)}), r.IntN(86400)) }),
+			}},
+		{name: "duration_s", heavy: true, numeric: true, gen: func(r *rand.Rand, _ int) string { return strconv.Itoa(1 + int(lognormal(r, durMu, durSigma))) },
+			inject: []injection{
+				valInj("outlier", 5, func(r *rand.Rand) string { return strconv.Itoa(int(math.Exp(durMu + far(r)*durSigma))) }),
+				valInj("out_of_range", 3, func(r *rand.Rand) string { return strconv.Itoa(-1 - r.IntN(3000)) }),
+			}},
+		{name: "pages", heavy: true, numeric: true, gen: func(r *rand.Rand, _ int) string { return strconv.Itoa(1 + poisson(r, 3)) },
+			inject: []injection{valInj("outlier", 4, func(r *rand.Rand) string { return strconv.Itoa(200 + r.IntN(700)) })}},
+		{name: "bounce_rate", numeric: true, gen: func(r *rand.Rand, _ int) string {
+			return strconv.FormatFloat(min(1, max(0, 0.4+0.15*r.NormFloat64())), 'f', 3, 64)
+		}, inject: []injection{valInj("outlier", 3, func(r *rand.Rand) string { return strconv.FormatFloat(0.4+far(r)*0.15, 'f', 3, 64) })}},
+		{name: "country", gen: func(r *rand.Rand, _ int) string { return pick(r, countries) }, inject: []injection{nullInj(4)}},
+		{name: "device", gen: func(r *rand.Rand, _ int) string { return pick(r, []string{"mobile", "mobile", "desktop", "tablet"}) }, inject: []injection{nullInj(3)}},
+		{name: "referrer", null: 0.45, gen: func(r *rand.Rand, _ int) string {
+			return pick(r, []string{"search", "newsletter", "social", "partner", "ads"})
+		}},
+		{name: "revenue", null: 0.8, heavy: true, numeric: true, gen: func(r *rand.Rand, _ int) string { return f2(lognormal(r, 3.2, 1.1)) },
+			inject: []injection{valInj("outlier", 3, func(r *rand.Rand) string { return f2(math.Exp(3.2 + far(r)*1.1)) })}},
+		{name: "contact_phone", null: 0.5, gen: func(r *rand.Rand, _ int) string {
+			return fmt.Sprintf("+%d %d %04d %04d", pick(r, []int{1, 44, 34, 39}), 2+r.IntN(8), r.IntN(10000), r.IntN(10000))
+		}, inject: []injection{badInj(3, "n/a", "call me", "+1 555 CALL")}},
+	}}
+}

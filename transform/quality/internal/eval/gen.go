@@ -70,7 +70,7 @@ type joint struct {
 // Splits are decided before any tuning: the detector was tuned on the
 // tuning datasets only; the held-out ones are for reporting.
 func domains() []domain {
-	return []domain{orders(), sensors(), payments(), people(), shipments()}
+	return []domain{orders(), sensors(), payments(), people(), shipments(), sessions()}
 }
 
 // Generate builds every dataset deterministically from seed.
