@@ -216,7 +216,9 @@ func sessions() domain {
 		{name: "started_at", gen: func(r *rand.Rand, i int) string { return datetime(start+i*60/1700, r.IntN(86400)) },
 			inject: []injection{
 				badInj(3, "2025-11-31T10:00:00Z", "2025-10-05T24:30:00Z", "Oct 5 2025"),
-				valInj("out_of_range", 3, func(r *rand.Rand) string { return datetime(pick(r, []int{dayOf(2038, 1, 19), dayOf(2009, 1, 1)}), r.IntN(86400)) }),
+				valInj("out_of_range", 3, func(r *rand.Rand) string {
+					return datetime(pick(r, []int{dayOf(2038, 1, 19), dayOf(2009, 1, 1)}), r.IntN(86400))
+				}),
 			}},
 		{name: "duration_s", heavy: true, numeric: true, gen: func(r *rand.Rand, _ int) string { return strconv.Itoa(1 + int(lognormal(r, durMu, durSigma))) },
 			inject: []injection{
