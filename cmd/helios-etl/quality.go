@@ -24,7 +24,7 @@ func newQualityProfileCmd() *cobra.Command {
 	var (
 		input, format, output, method string
 		sensitivity, minScore         float64
-		noForest                      bool
+		noForest, singlePass          bool
 		keys, nullable                []string
 	)
 	cmd := &cobra.Command{
@@ -41,6 +41,8 @@ per row), and computes completeness, validity, uniqueness and consistency.
   "consistency"}, "anomalies": [{"row", "field", "kind", "detail"}]}
 where row is the 0-based data row (header excluded). --format text (the
 default) prints a summary, --format html a self-contained report with charts.
+With --single-pass the file is read once (the first 20,000 rows are held,
+learned and checked; the rest is checked against fences learned so far).
 With --min-score the command exits with status 2 when the overall score is
 below it (after printing the report).`,
 		Example: `  helios-etl quality profile --input orders.csv
@@ -57,7 +59,7 @@ below it (after printing the report).`,
 				return fmt.Errorf("--format %q: want json, text or html", format)
 			}
 			forest := !noForest
-			cfg := quality.Config{Anomaly: anomaly.Config{
+			cfg := quality.Config{SinglePass: singlePass, Anomaly: anomaly.Config{
 				Sensitivity:     &sensitivity,
 				Method:          anomaly.Method(method),
 				IsolationForest: &forest,
@@ -112,6 +114,7 @@ below it (after printing the report).`,
 	f.BoolVar(&noForest, "no-isolation-forest", false, "do not look for whole-row outliers")
 	f.StringSliceVar(&keys, "key", nil, "declare a unique-key field (repeatable); default: inferred")
 	f.StringSliceVar(&nullable, "nullable", nil, "declare a nullable field (repeatable)")
+	f.BoolVar(&singlePass, "single-pass", false, "read the file once: learn the first 20,000 rows, then check and learn as the rest streams")
 	f.Float64Var(&minScore, "min-score", 0, "exit with status 2 when the overall score is below this (0..1)")
 	return cmd
 }

@@ -85,6 +85,26 @@ func BenchmarkDetector(b *testing.B) {
 		}
 		reportCPU(b, start, ops)
 	})
+	b.Run("observe", func(b *testing.B) {
+		// The streaming form: check, then learn from the same scan.
+		d, _ := New(Config{KeyWindow: 1 << 16, Refresh: 100_000})
+		for i := range rows {
+			d.Learn(header, rows[i], nulls[i])
+		}
+		d.Freeze()
+		b.ReportAllocs()
+		b.SetBytes(int64(rowBytes))
+		i, ops, start := 0, 0, cpuTime()
+		for b.Loop() {
+			rows[i][0] = ids[ops&(len(ids)-1)]
+			d.Observe(int64(i), header, rows[i], nulls[i], func(Finding) {})
+			if i++; i == len(rows) {
+				i = 0
+			}
+			ops++
+		}
+		reportCPU(b, start, ops)
+	})
 	for _, forest := range []bool{true, false} {
 		b.Run(fmt.Sprintf("check/forest=%v", forest), func(b *testing.B) {
 			d, _ := New(Config{IsolationForest: &forest, KeyWindow: 1 << 16})

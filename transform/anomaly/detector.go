@@ -34,9 +34,12 @@ type Detector struct {
 	checked     uint64
 	rowOutliers uint64
 
-	// per-row scratch for Check
+	// per-row scratch for Check: each value's z, whether it was flagged,
+	// and its scan (format and number), which Observe reuses to learn.
 	zs      []float64
 	flagged []bool
+	fmts    []Format
+	xs      []float64
 }
 
 // Counts are what a field's checks found.
@@ -86,6 +89,8 @@ func (d *Detector) ensure(header []string) {
 		d.scratch = append(d.scratch, 0)
 		d.zs = append(d.zs, 0)
 		d.flagged = append(d.flagged, false)
+		d.fmts = append(d.fmts, FormatText)
+		d.xs = append(d.xs, math.NaN())
 	}
 	for i := range min(len(header), len(d.names)) {
 		d.names[i] = header[i]
@@ -217,7 +222,12 @@ func (d *Detector) Check(row int64, header, values []string, nulls []bool, emit 
 				c.Keys++
 			}
 		}
-		k, z, detail := m.check(values[i], null, d.keys[i])
+		f, x := FormatText, math.NaN()
+		if !null {
+			f, x = scan(values[i])
+		}
+		d.fmts[i], d.xs[i] = f, x
+		k, z, detail := m.check(values[i], null, f, x, d.keys[i])
 		d.zs[i], d.flagged[i] = z, k != None
 		if k == None {
 			continue
@@ -283,8 +293,22 @@ func (d *Detector) Observe(row int64, header, values []string, nulls []bool, emi
 	if d.learned >= uint64(d.cfg.WarmUp) && (!d.frozen || d.sinceFreeze >= uint64(d.cfg.Refresh) || len(values) > len(d.models)) {
 		d.Freeze()
 	}
+	if !d.frozen || len(values) > len(d.models) || len(header) > len(d.models) {
+		d.Check(row, header, values, nulls, emit)
+		d.Learn(header, values, nulls)
+		return
+	}
 	d.Check(row, header, values, nulls, emit)
-	d.Learn(header, values, nulls)
+	// Learn from the scans Check made.
+	for i, v := range values {
+		d.scratch[i] = d.states[i].learnScanned(v, nulls[i], d.fmts[i], d.xs[i])
+	}
+	for i := len(values); i < len(d.states); i++ {
+		d.scratch[i] = d.states[i].learn("", true)
+	}
+	d.rows.add(d.scratch)
+	d.learned++
+	d.sinceFreeze++
 }
 
 // rowSample is a reservoir of whole rows of numbers for the forest.

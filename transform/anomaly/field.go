@@ -43,12 +43,20 @@ func newFieldState(size int, seed uint64) *fieldState {
 // learn takes one value into the statistics and returns it as a number
 // (NaN when it is not one).
 func (s *fieldState) learn(v string, null bool) float64 {
+	if null {
+		return s.learnScanned(v, true, FormatText, math.NaN())
+	}
+	f, x := scan(v)
+	return s.learnScanned(v, false, f, x)
+}
+
+// learnScanned is learn for a value already scanned (f, x from scan).
+func (s *fieldState) learnScanned(v string, null bool, f Format, x float64) float64 {
 	s.n++
 	if null {
 		s.nulls++
 		return math.NaN()
 	}
-	f, x := scan(v)
 	s.formats[f]++
 	if s.hashAll || f == FormatUUID {
 		s.distinct.AddHash(xxhash.Sum64String(v))
@@ -362,14 +370,14 @@ func isLowerLetter(c byte) bool { return c >= 'a' && c <= 'z' }
 
 // check judges one value against the model; z is the value's distance from
 // the centre in scale units (0 when not numeric), for the isolation forest.
-func (m *model) check(v string, null bool, keys *KeySet) (k Kind, z float64, detail string) {
+// The value has been scanned: f and x come from scan(v).
+func (m *model) check(v string, null bool, f Format, x float64, keys *KeySet) (k Kind, z float64, detail string) {
 	if null {
 		if m.required {
 			return UnexpectedNull, 0, fmt.Sprintf("null in a field that is null in %.2f%% of rows", 100*m.nullRate)
 		}
 		return None, 0, ""
 	}
-	f, x := scan(v)
 	if m.checkFormat && !compatible(m.dominant, f) {
 		return InvalidFormat, 0, fmt.Sprintf("%q is %s, the field is %.1f%% %s", clip(v), f, 100*m.share, m.dominant)
 	}

@@ -35,25 +35,30 @@ func BenchmarkProfileFile(b *testing.B) {
 	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	b.SetBytes(int64(sb.Len() / n))
-	b.ReportAllocs()
-	var rows int64
-	cpu := func() int64 {
-		var ru syscall.Rusage
-		_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-		return ru.Utime.Nano() + ru.Stime.Nano()
+	for _, single := range []bool{false, true} {
+		b.Run(fmt.Sprintf("single_pass=%v", single), func(b *testing.B) {
+			b.SetBytes(int64(sb.Len() / n))
+			b.ReportAllocs()
+			var rows int64
+			cpu := func() int64 {
+				var ru syscall.Rusage
+				_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+				return ru.Utime.Nano() + ru.Stime.Nano()
+			}
+			start := cpu()
+			for b.Loop() {
+				rep, err := quality.ProfileFile(context.Background(), path, quality.Config{SinglePass: single})
+				if err != nil {
+					b.Fatal(err)
+				}
+				rows += rep.Rows
+			}
+			// On a shared machine wall time includes other processes' turns;
+			// CPU time (user+system of this process, GC included) does not.
+			used := float64(cpu() - start)
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(rows), "ns/row")
+			b.ReportMetric(used/float64(rows), "cpu-ns/row")
+			b.ReportMetric(float64(rows)/(used/1e9), "rows/cpu-s")
+		})
 	}
-	start := cpu()
-	for b.Loop() {
-		rep, err := quality.ProfileFile(context.Background(), path, quality.Config{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		rows += rep.Rows
-	}
-	// On a shared machine wall time includes other processes' turns; CPU
-	// time (user+system of this process, GC included) does not.
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(rows), "ns/row")
-	b.ReportMetric(float64(cpu()-start)/float64(rows), "cpu-ns/row")
-	b.ReportMetric(float64(rows)/(float64(cpu()-start)/1e9), "rows/cpu-s")
 }

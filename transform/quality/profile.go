@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/heliosdb/helios-etl/ingest/file"
 	"github.com/heliosdb/helios-etl/transform/anomaly"
@@ -17,11 +18,24 @@ type Config struct {
 	// MaxAnomalies bounds the findings kept in the report (default 100000);
 	// beyond it they are still counted in the scores.
 	MaxAnomalies int `toml:"max_anomalies"`
+	// SinglePass reads the input once: the first Buffer rows (default
+	// 20000) are kept, learned and then checked; the rest are checked
+	// against those fences and learned as they stream (see
+	// [anomaly.Detector.Observe]), with fences refreshed every 100,000
+	// rows. For inputs up to Buffer rows the result is the two-pass one.
+	SinglePass bool `toml:"single_pass"`
+	Buffer     int  `toml:"buffer"`
 }
 
 func (c Config) withDefaults() Config {
 	if c.MaxAnomalies == 0 {
 		c.MaxAnomalies = 100000
+	}
+	if c.Buffer == 0 {
+		c.Buffer = 20000
+	}
+	if c.SinglePass && c.Anomaly.Refresh == 0 {
+		c.Anomaly.Refresh = 100000
 	}
 	return c
 }
@@ -31,6 +45,9 @@ func (c Config) Validate() error {
 	var errs []error
 	if err := c.Anomaly.Validate(); err != nil {
 		errs = append(errs, err)
+	}
+	if c.Buffer < 0 {
+		errs = append(errs, fmt.Errorf("buffer %d: must not be negative", c.Buffer))
 	}
 	if c.MaxAnomalies < 0 {
 		errs = append(errs, fmt.Errorf("max_anomalies %d: must not be negative", c.MaxAnomalies))
@@ -84,6 +101,19 @@ func Profile(ctx context.Context, name string, open Opener, cfg Config) (*Report
 		return nil, err
 	}
 	rep := &Report{Input: name}
+	emit := func(f anomaly.Finding) {
+		if len(rep.Anomalies) < cfg.MaxAnomalies {
+			rep.Anomalies = append(rep.Anomalies, f)
+			return
+		}
+		rep.Truncated = true
+	}
+	if cfg.SinglePass {
+		if err := singlePass(ctx, open, det, cfg.Buffer, emit, rep); err != nil {
+			return nil, fmt.Errorf("profile %s: %w", name, err)
+		}
+		return finish(rep, det), nil
+	}
 	// Pass 1: learn.
 	if err := scan(ctx, open, func(r *file.Reader, row *file.Row) {
 		det.Learn(r.Header(), row.Values, row.Null)
@@ -92,18 +122,15 @@ func Profile(ctx context.Context, name string, open Opener, cfg Config) (*Report
 	}
 	det.Freeze()
 	// Pass 2: check.
-	emit := func(f anomaly.Finding) {
-		if len(rep.Anomalies) < cfg.MaxAnomalies {
-			rep.Anomalies = append(rep.Anomalies, f)
-			return
-		}
-		rep.Truncated = true
-	}
 	if err := scan(ctx, open, func(r *file.Reader, row *file.Row) {
 		det.Check(int64(row.Index), r.Header(), row.Values, row.Null, emit)
 	}, func(*file.RowError) { rep.RowErrors++ }); err != nil {
 		return nil, fmt.Errorf("profile %s: check: %w", name, err)
 	}
+	return finish(rep, det), nil
+}
+
+func finish(rep *Report, det *anomaly.Detector) *Report {
 	learned, _ := det.Rows()
 	rep.Rows = int64(learned) + rep.RowErrors
 	var total anomaly.Counts
@@ -112,7 +139,47 @@ func Profile(ctx context.Context, name string, open Opener, cfg Config) (*Report
 		add(&total, fs.Counts)
 	}
 	rep.Score = ScoreOf(total)
-	return rep, nil
+	return rep
+}
+
+// singlePass learns the first buffer rows, keeping copies, then freezes,
+// checks them, and streams the rest through the detector.
+func singlePass(ctx context.Context, open Opener, det *anomaly.Detector, buffer int, emit func(anomaly.Finding), rep *Report) error {
+	type held struct {
+		index  int64
+		values []string
+		nulls  []bool
+	}
+	var buf []held
+	var header []string
+	flush := func() {
+		det.Freeze()
+		for _, h := range buf {
+			det.Check(h.index, header, h.values, h.nulls, emit)
+		}
+		buf = nil
+	}
+	frozen := false
+	err := scan(ctx, open, func(r *file.Reader, row *file.Row) {
+		header = r.Header()
+		if frozen {
+			det.Observe(int64(row.Index), header, row.Values, row.Null, emit)
+			return
+		}
+		det.Learn(header, row.Values, row.Null)
+		buf = append(buf, held{int64(row.Index), slices.Clone(row.Values), slices.Clone(row.Null)})
+		if len(buf) >= buffer {
+			flush()
+			frozen = true
+		}
+	}, func(*file.RowError) { rep.RowErrors++ })
+	if err != nil {
+		return err
+	}
+	if !frozen {
+		flush()
+	}
+	return nil
 }
 
 func scan(ctx context.Context, open Opener, f func(*file.Reader, *file.Row), bad func(*file.RowError)) error {

@@ -248,3 +248,42 @@ func TestThresholds(t *testing.T) {
 		t.Errorf("quarantine %q %v", reason, ok)
 	}
 }
+
+// TestSinglePass checks that one pass with a buffer finds what two passes
+// find: identically when the file fits the buffer, and the planted
+// anomalies when it does not.
+func TestSinglePass(t *testing.T) {
+	t.Parallel()
+	for _, ds := range eval.Generate(seed) {
+		data, _ := eval.Files("testdata/eval", ds)
+		two := profile(t, data)
+		one, err := quality.ProfileFile(context.Background(), data, quality.Config{SinglePass: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var a, b bytes.Buffer
+		_ = two.WriteJSON(&a)
+		_ = one.WriteJSON(&b)
+		if a.String() != b.String() {
+			t.Errorf("%s: single pass differs from two passes", ds.Name)
+		}
+	}
+	// A buffer smaller than the file: fences come from the first rows and
+	// are refreshed as the rest streams.
+	ds := eval.Generate(seed)[0]
+	data, labels := eval.Files("testdata/eval", ds)
+	rep, err := quality.ProfileFile(context.Background(), data, quality.Config{SinglePass: true, Buffer: 500,
+		Anomaly: anomaly.Config{Refresh: 400}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := eval.ReadLabels(labels)
+	var found []eval.Finding
+	for _, a := range rep.Anomalies {
+		found = append(found, eval.Finding{Row: int(a.Row), Field: a.Field, Kind: a.Kind.String()})
+	}
+	r := eval.Score(ds.Name, ds.Split, "single", want, found, nil, 0)
+	if r.Overall.Recall() < 0.9 || r.Overall.Precision() < 0.9 {
+		t.Errorf("single pass with a 500-row buffer: recall %.3f precision %.3f", r.Overall.Recall(), r.Overall.Precision())
+	}
+}
