@@ -133,6 +133,7 @@ func (d *Detector) Freeze() {
 		d.models = append(d.models, m)
 	}
 	d.buildForest()
+	d.prepare()
 	d.frozen = true
 	d.sinceFreeze = 0
 }
@@ -181,6 +182,17 @@ func at(row []float64, i int) float64 {
 	return math.NaN()
 }
 
+// prepare derives what the models compute from their saved fields.
+func (d *Detector) prepare() {
+	zb := 0.0
+	if d.forest != nil {
+		zb = math.Sqrt(d.forestGate / float64(len(d.forestCols)))
+	}
+	for i := range d.models {
+		d.models[i].prepare(zb)
+	}
+}
+
 // zOf returns the value's signed distance from the centre in scale units,
 // clamped to ±50, and 0 for a missing value.
 func (m *model) zOf(x float64) float64 {
@@ -227,8 +239,13 @@ func (d *Detector) Check(row int64, header, values []string, nulls []bool, emit 
 			f, x = scan(values[i])
 		}
 		d.fmts[i], d.xs[i] = f, x
-		k, z, detail := m.check(values[i], null, f, x, d.keys[i])
-		d.zs[i], d.flagged[i] = z, k != None
+		k, _, detail := m.check(values[i], null, f, x, d.keys[i])
+		d.flagged[i] = k != None
+		// Outside its box, a value may open the forest's gate.
+		d.zs[i] = 0
+		if !null && (x < m.boxLo || x > m.boxHi) {
+			d.zs[i] = 1
+		}
 		if k == None {
 			continue
 		}
@@ -257,9 +274,19 @@ func (d *Detector) Check(row int64, header, values []string, nulls []bool, emit 
 // transformed fields were independent and normal), and reports a row outlier on its most deviant field that was not
 // already flagged.
 func (d *Detector) checkRow(row int64, emit func(Finding)) {
+	// Every value inside its box (|z| < √(gate/d)) cannot reach the gate:
+	// the common case costs no logarithm.
+	out := false
+	for _, c := range d.forestCols {
+		out = out || d.zs[c] != 0
+	}
+	if !out {
+		return
+	}
 	var sum float64
 	for _, c := range d.forestCols {
-		z := d.zs[c]
+		z := d.models[c].zOf(d.xs[c])
+		d.zs[c] = z
 		sum += z * z
 	}
 	if sum < d.forestGate {
@@ -268,7 +295,7 @@ func (d *Detector) checkRow(row int64, emit func(Finding)) {
 	x := d.scratch[:len(d.forestCols)]
 	best, bestZ := -1, 0.0
 	for j, c := range d.forestCols {
-		z := max(-50, min(50, d.zs[c]))
+		z := d.zs[c]
 		x[j] = z
 		if d.flagged[c] {
 			return // the row already has a specific finding

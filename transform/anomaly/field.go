@@ -129,6 +129,27 @@ type model struct {
 	dateLo, dateHi float64
 
 	distinct float64
+
+	// Derived by prepare, not saved: the outlier fences in raw units (the
+	// transforms are increasing, so comparing x with them is comparing t
+	// with lo and hi, without a logarithm per value), and the raw box
+	// inside which a value's |z| is small enough not to matter to the
+	// forest's gate.
+	rawLo, rawHi float64
+	boxLo, boxHi float64
+}
+
+// prepare derives the raw-unit fences; zb is the |z| below which a value
+// cannot open the forest's gate on its own (0: no forest).
+func (m *model) prepare(zb float64) {
+	m.rawLo, m.rawHi = math.Inf(-1), math.Inf(1)
+	if m.outliers {
+		m.rawLo, m.rawHi = m.tf.invert(m.lo, m.c), m.tf.invert(m.hi, m.c)
+	}
+	m.boxLo, m.boxHi = math.Inf(-1), math.Inf(1)
+	if zb > 0 && m.outliers {
+		m.boxLo, m.boxHi = m.tf.invert(m.center-zb*m.scale, m.c), m.tf.invert(m.center+zb*m.scale, m.c)
+	}
 }
 
 func (t transform) apply(x, c float64) float64 {
@@ -369,7 +390,8 @@ func keyLike(name string, f Format) bool {
 func isLowerLetter(c byte) bool { return c >= 'a' && c <= 'z' }
 
 // check judges one value against the model; z is the value's distance from
-// the centre in scale units (0 when not numeric), for the isolation forest.
+// the centre in scale units for an outlier (0 otherwise: the forest's gate
+// computes the others only when it needs them).
 // The value has been scanned: f and x come from scan(v).
 func (m *model) check(v string, null bool, f Format, x float64, keys *KeySet) (k Kind, z float64, detail string) {
 	if null {
@@ -403,13 +425,12 @@ func (m *model) check(v string, null bool, f Format, x float64, keys *KeySet) (k
 			// sign bound judges negatives, a zero passes.
 			return None, 0, ""
 		}
-		t := m.tf.apply(x, m.c)
-		z = (t - m.center) / m.scale
-		if (t < m.lo || t > m.hi) && !(m.integer && math.Abs(x-m.medRaw) <= 3) {
+		if (x < m.rawLo || x > m.rawHi) && !(m.integer && math.Abs(x-m.medRaw) <= 3) {
+			z = (m.tf.apply(x, m.c) - m.center) / m.scale
 			return Outlier, z, fmt.Sprintf("%v is beyond the learned range [%.4g, %.4g] (%s space, robust z %.1f)",
-				x, m.tf.invert(m.lo, m.c), m.tf.invert(m.hi, m.c), m.tf, z)
+				x, m.rawLo, m.rawHi, m.tf, z)
 		}
-		return None, z, ""
+		return None, 0, ""
 	case m.date && (f == FormatDate || f == FormatDateTime):
 		if x < m.dateLo || x > m.dateHi {
 			return OutOfRange, 0, fmt.Sprintf("%s is outside the learned dates %s to %s", clip(v), dayText(m.dateLo), dayText(m.dateHi))

@@ -205,6 +205,9 @@ func (d *Detector) UnmarshalBinary(b []byte) error {
 	d.learned, d.checked, d.rowOutliers = learned, checked, rowOutliers
 	d.frozen, d.sinceFreeze = frozen, since
 	d.models, d.forest, d.forestCols, d.forestGate = models, forest, forestCols, gate
+	if d.frozen {
+		d.prepare()
+	}
 	for i := range d.models {
 		if d.models[i].key && d.keys[i] == nil {
 			d.keys[i] = NewKeySet(d.cfg.KeyWindow)
