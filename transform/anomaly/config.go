@@ -47,7 +47,7 @@ type Config struct {
 	Nullable []string `toml:"nullable"`
 	// SampleSize is the number of values kept per field for quantiles
 	// (default 4096); Trees and TreeSample size the isolation forest
-	// (default 64 trees of 256 rows).
+	// (default 128 trees of 256 rows).
 	SampleSize int `toml:"sample_size"`
 	Trees      int `toml:"trees"`
 	TreeSample int `toml:"tree_sample"`
@@ -79,7 +79,7 @@ func (c Config) withDefaults() Config {
 		c.SampleSize = 4096
 	}
 	if c.Trees == 0 {
-		c.Trees = 64
+		c.Trees = 128
 	}
 	if c.TreeSample == 0 {
 		c.TreeSample = 256

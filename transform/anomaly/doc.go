@@ -72,7 +72,7 @@
 // integer field never flags a value within 3 of its median. Zeros in a
 // log-scaled field are not outliers.
 //
-// The isolation forest (64 trees of 256 rows, deterministic seed) learns
+// The isolation forest (128 trees of 256 rows, deterministic seed) learns
 // from the sampled rows whose numeric fields are all within their fences, in
 // units of each field's robust z. A row is scored only when Σz² over those
 // fields exceeds the χ² quantile at the normal quantile 2.5 + 2.4·(1 −
