@@ -106,7 +106,7 @@ func formatText(f anomaly.FieldSummary) string {
 	if f.Rows == f.Nulls {
 		return "empty"
 	}
-	s := fmt.Sprintf("%s %.0f%%", f.Format, 100*f.Share)
+	s := fmt.Sprintf("%s %.1f%%", f.Format, 100*f.Share)
 	if f.Numeric && f.Transform != "identity" {
 		s += " (" + f.Transform + ")"
 	}
