@@ -16,7 +16,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/heliosdb/helios-etl/ingest/file"
-	"github.com/heliosdb/helios-etl/transform/anomaly"
 	"github.com/heliosdb/helios-etl/transform/quality"
 )
 
@@ -217,10 +216,10 @@ func run(ctx context.Context, dir string, ds Dataset, cfg quality.Config) (prof,
 // non-null values are numbers, flag |x − mean| > 3·stddev as an outlier.
 func Baseline(path string) ([]Finding, error) {
 	type col struct {
-		n, nums      int
-		mean, m2     float64
-		values       []float64
-		parsed, null []bool
+		n, nums  int
+		mean, m2 float64
+		values   []float64
+		parsed   []bool
 	}
 	r, err := file.Open(path)
 	if err != nil {
@@ -338,5 +337,3 @@ func addStats(t *Stats, s Stats) {
 	t.Predicted += s.Predicted
 	t.Hits += s.Hits
 }
-
-var _ = anomaly.Kinds
