@@ -22,6 +22,7 @@ type fieldState struct {
 	min, max float64
 	num      *Reservoir // numeric values
 	date     *Reservoir // day numbers of dates and datetimes
+	text     textSample // text and boolean values, for reports
 	distinct *Distinct
 	// hashAll tells to count the distinct values of every value, for a
 	// field whose name could be a key's; other fields count only UUIDs
@@ -34,6 +35,7 @@ func newFieldState(size int, seed uint64) *fieldState {
 	return &fieldState{
 		num:      NewReservoir(size, seed),
 		date:     NewReservoir(size, seed^0x5bd1e995),
+		text:     textSample{cap: 512, rng: rng{seed ^ 0x7f4a7c159e3779b9}},
 		distinct: NewDistinct(4096),
 		min:      math.Inf(1),
 		max:      math.Inf(-1),
@@ -81,6 +83,8 @@ func (s *fieldState) learnScanned(v string, null bool, f Format, x float64) floa
 		return x
 	case f == FormatDate || f == FormatDateTime:
 		s.date.Add(x)
+	case f == FormatText || f == FormatBool:
+		s.text.add(v)
 	}
 	return math.NaN()
 }

@@ -3,6 +3,7 @@ package anomaly
 import (
 	"math"
 	"slices"
+	"strings"
 )
 
 // rng is splitmix64: small, fast, seedable and trivially serialized, so that
@@ -251,4 +252,47 @@ func (t *hashTable) insert(h uint64) {
 	}
 	t.slots[i] = h
 	t.n++
+}
+
+// textSample is a uniform sample of a field's text values (algorithm R),
+// for the most frequent values in reports. Replacing a slot keeps the
+// value's string alive, nothing is copied.
+type textSample struct {
+	n    uint64
+	vals []string
+	cap  int
+	rng  rng
+}
+
+func (t *textSample) add(v string) {
+	t.n++
+	if len(t.vals) < t.cap {
+		t.vals = append(t.vals, v)
+		return
+	}
+	if j := t.rng.intn(t.n); j < uint64(t.cap) {
+		t.vals[j] = v
+	}
+}
+
+// top returns the k most frequent values of the sample with their shares.
+func (t *textSample) top(k int) []TopValue {
+	counts := map[string]int{}
+	for _, v := range t.vals {
+		counts[v]++
+	}
+	out := make([]TopValue, 0, len(counts))
+	for v, n := range counts {
+		out = append(out, TopValue{Value: v, Share: float64(n) / float64(len(t.vals))})
+	}
+	slices.SortFunc(out, func(a, b TopValue) int {
+		if a.Share != b.Share {
+			if a.Share > b.Share {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.Value, b.Value)
+	})
+	return out[:min(k, len(out))]
 }

@@ -262,6 +262,12 @@ func (s *fieldState) encode(e *enc) {
 	for _, h := range s.distinct.heap {
 		e.u64(h)
 	}
+	e.u(s.text.n)
+	e.u(s.text.rng.s)
+	e.u(uint64(len(s.text.vals)))
+	for _, v := range s.text.vals {
+		e.str(v)
+	}
 }
 
 func (s *fieldState) decode(x *dec) {
@@ -283,6 +289,13 @@ func (s *fieldState) decode(x *dec) {
 		h := x.u64()
 		s.distinct.heap = append(s.distinct.heap, h)
 		s.distinct.in[h] = struct{}{}
+	}
+	s.text.n, s.text.rng.s = x.u(), x.u()
+	for range x.n(s.text.cap) {
+		if x.err != nil {
+			break
+		}
+		s.text.vals = append(s.text.vals, x.str())
 	}
 }
 

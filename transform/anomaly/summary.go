@@ -35,12 +35,24 @@ type FieldSummary struct {
 	// Hist is a histogram of the sampled values in the transformed space.
 	Hist []Bin
 
-	// Date fields: the learned range (YYYY-MM-DD).
+	// Date fields: the learned range (YYYY-MM-DD) and, in Hist, a
+	// histogram of the sampled dates in day numbers (see [DayText]).
 	Date           bool
 	DateLo, DateHi string
+	DayLo, DayHi   float64
+
+	// Top are the most frequent values of a text or boolean field, from a
+	// sample (shares are estimates).
+	Top []TopValue
 
 	// Counts are what the checks found.
 	Counts Counts
+}
+
+// TopValue is a frequent value and its estimated share of non-null values.
+type TopValue struct {
+	Value string
+	Share float64
 }
 
 // Bin is one histogram bar: values in [Lo, Hi) in raw units.
@@ -62,6 +74,11 @@ func (d *Detector) Fields() []FieldSummary {
 		}
 		if m.date {
 			fs.DateLo, fs.DateHi = dayText(m.dateLo), dayText(m.dateHi)
+			fs.DayLo, fs.DayHi = m.dateLo, m.dateHi
+			fs.Hist = dayHistogram(s.date.Sorted(nil), m.dateLo, m.dateHi, 40)
+		}
+		if !m.key && (m.dominant == FormatText || m.dominant == FormatBool) && len(s.text.vals) > 0 {
+			fs.Top = s.text.top(8)
 		}
 		if m.numeric && s.nums > 0 {
 			fs.Min, fs.Max, fs.Mean = s.min, s.max, s.mean
@@ -123,3 +140,26 @@ func (m *model) histogram(sorted []float64, bins int) []Bin {
 
 // Rows returns how many rows were learned and checked.
 func (d *Detector) Rows() (learned, checked uint64) { return d.learned, d.checked }
+
+// dayHistogram bins sampled day numbers over the learned span, widened to
+// the sample's extremes by at most 15% of the span each side.
+func dayHistogram(sorted []float64, lo, hi float64, bins int) []Bin {
+	if len(sorted) == 0 || !(hi > lo) {
+		return nil
+	}
+	span := hi - lo
+	lo = max(min(lo, sorted[0]), lo-0.15*span)
+	hi = min(max(hi, sorted[len(sorted)-1]+1), hi+0.15*span)
+	out := make([]Bin, bins)
+	w := (hi - lo) / float64(bins)
+	for j := range out {
+		out[j].Lo, out[j].Hi = lo+float64(j)*w, lo+float64(j+1)*w
+	}
+	for _, v := range sorted {
+		out[max(0, min(bins-1, int((v-lo)/w)))].N++
+	}
+	return out
+}
+
+// DayText formats a day number since 1970-01-01 as YYYY-MM-DD.
+func DayText(d float64) string { return dayText(d) }

@@ -96,6 +96,14 @@ func (r *Report) htmlView() htmlView {
 			}
 		case f.Date:
 			hf.Note = "learned dates " + f.DateLo + " to " + f.DateHi
+			if len(f.Hist) > 0 {
+				hf.Chart = histogram(f)
+			}
+		case len(f.Top) > 0:
+			hf.Chart = topValues(f)
+			if f.Distinct > 0 {
+				hf.Note = fmt.Sprintf("about %.0f distinct values", f.Distinct)
+			}
 		case f.Distinct > 0:
 			hf.Note = fmt.Sprintf("about %.0f distinct values", f.Distinct)
 		}
@@ -128,6 +136,10 @@ func histogram(f FieldReport) template.HTML {
 	const w, h, pad = 320.0, 90.0, 16.0
 	bins := f.Hist
 	// Bars are counts of a sample of at most a few thousand values.
+	label, lo, hi := num, f.Lo, f.Hi
+	if f.Date {
+		label, lo, hi = func(x float64) string { return anomaly.DayText(x) }, f.DayLo, f.DayHi
+	}
 	maxN := 1
 	for _, b := range bins {
 		maxN = max(maxN, b.N)
@@ -141,11 +153,11 @@ func histogram(f FieldReport) template.HTML {
 			bh = max(bh, 1.5) // a lone value stays visible
 		}
 		fill := "#5b8def"
-		if b.Hi <= f.Lo || b.Lo >= f.Hi {
+		if b.Hi <= lo || b.Lo >= hi {
 			fill = "#c23b3b" // beyond a fence
 		}
 		fmt.Fprintf(&sb, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s to %s: %d</title></rect>`,
-			float64(i)*bw+0.5, h-bh, max(bw-1, 0.5), bh, fill, num(b.Lo), num(b.Hi), b.N)
+			float64(i)*bw+0.5, h-bh, max(bw-1, 0.5), bh, fill, label(b.Lo), label(b.Hi), b.N)
 	}
 	// The chart's axis is linear in the transformed space; place the fences
 	// by interpolating within the bin that holds them.
@@ -157,19 +169,40 @@ func histogram(f FieldReport) template.HTML {
 		}
 		return 0, false
 	}
-	for _, fence := range []float64{f.Lo, f.Hi} {
+	for _, fence := range []float64{lo, hi} {
 		if math.IsInf(fence, 0) {
 			continue
 		}
 		if x, ok := pos(fence); ok {
-			fmt.Fprintf(&sb, `<line x1="%.1f" y1="0" x2="%.1f" y2="%g" stroke="#c23b3b" stroke-dasharray="4 3"><title>fence %s</title></line>`, x, x, h, num(fence))
+			fmt.Fprintf(&sb, `<line x1="%.1f" y1="0" x2="%.1f" y2="%g" stroke="#c23b3b" stroke-dasharray="4 3"><title>fence %s</title></line>`, x, x, h, label(fence))
 		}
 	}
 	fmt.Fprintf(&sb, `<line x1="0" y1="%g" x2="%g" y2="%g" stroke="#888"/>`, h, w, h)
-	fmt.Fprintf(&sb, `<text x="0" y="%g" font-size="10" fill="#555">%s</text>`, h+13, num(bins[0].Lo))
-	fmt.Fprintf(&sb, `<text x="%g" y="%g" font-size="10" fill="#555" text-anchor="end">%s</text>`, w, h+13, num(bins[len(bins)-1].Hi))
-	if f.Transform != "identity" {
+	fmt.Fprintf(&sb, `<text x="0" y="%g" font-size="10" fill="#555">%s</text>`, h+13, label(bins[0].Lo))
+	fmt.Fprintf(&sb, `<text x="%g" y="%g" font-size="10" fill="#555" text-anchor="end">%s</text>`, w, h+13, label(bins[len(bins)-1].Hi))
+	if f.Numeric && f.Transform != "identity" {
 		fmt.Fprintf(&sb, `<text x="%g" y="%g" font-size="10" fill="#555" text-anchor="middle">%s scale</text>`, w/2, h+13, f.Transform)
+	}
+	sb.WriteString(`</svg>`)
+	return template.HTML(sb.String())
+}
+
+// topValues draws the most frequent values of a text field as bars.
+func topValues(f FieldReport) template.HTML {
+	const w, row = 320.0, 14.0
+	var sb strings.Builder
+	h := row * float64(len(f.Top))
+	fmt.Fprintf(&sb, `<svg viewBox="0 0 %g %g" width="%g" height="%g" role="img" aria-label="frequent values of %s">`, w, h, w, h, template.HTMLEscapeString(f.Name))
+	for i, t := range f.Top {
+		y := float64(i) * row
+		v := t.Value
+		if len(v) > 18 {
+			v = v[:16] + "…"
+		}
+		fmt.Fprintf(&sb, `<text x="0" y="%.1f" font-size="10" fill="#333">%s</text>`, y+10, template.HTMLEscapeString(v))
+		fmt.Fprintf(&sb, `<rect x="110" y="%.1f" width="%.1f" height="%g" fill="#5b8def"><title>%s: %.1f%%</title></rect>`,
+			y+2, max(1, 170*t.Share), row-4, template.HTMLEscapeString(t.Value), 100*t.Share)
+		fmt.Fprintf(&sb, `<text x="%.1f" y="%.1f" font-size="10" fill="#555">%.1f%%</text>`, 114+170*t.Share, y+10, 100*t.Share)
 	}
 	sb.WriteString(`</svg>`)
 	return template.HTML(sb.String())
