@@ -254,24 +254,46 @@ func (t *hashTable) insert(h uint64) {
 	t.n++
 }
 
-// textSample is a uniform sample of a field's text values (algorithm R),
-// for the most frequent values in reports. Replacing a slot keeps the
-// value's string alive, nothing is copied.
+// textSample is a uniform sample of a field's text values, for the most
+// frequent values in reports. Once full it follows Li's algorithm L: it
+// draws how many values to skip, so most values cost a comparison.
+// Replacing a slot keeps the value's string alive; nothing is copied.
 type textSample struct {
-	n    uint64
-	vals []string
-	cap  int
-	rng  rng
+	n, next uint64
+	w       float64
+	vals    []string
+	cap     int
+	rng     rng
 }
 
 func (t *textSample) add(v string) {
 	t.n++
 	if len(t.vals) < t.cap {
 		t.vals = append(t.vals, v)
+		if len(t.vals) == t.cap {
+			t.w = math.Exp(math.Log(t.uniform()) / float64(t.cap))
+			t.skip()
+		}
 		return
 	}
-	if j := t.rng.intn(t.n); j < uint64(t.cap) {
-		t.vals[j] = v
+	if t.n < t.next {
+		return
+	}
+	t.vals[t.rng.intn(uint64(t.cap))] = v
+	t.w *= math.Exp(math.Log(t.uniform()) / float64(t.cap))
+	t.skip()
+}
+
+func (t *textSample) skip() {
+	t.next = t.n + uint64(math.Floor(math.Log(t.uniform())/math.Log1p(-t.w))) + 1
+}
+
+// uniform returns a value in (0, 1).
+func (t *textSample) uniform() float64 {
+	for {
+		if u := t.rng.float64(); u > 0 {
+			return u
+		}
 	}
 }
 

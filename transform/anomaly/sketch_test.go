@@ -123,3 +123,29 @@ func TestForestFindsPlantedOutliers(t *testing.T) {
 		t.Error("same seed, different forests")
 	}
 }
+
+func TestTextSampleIsUniform(t *testing.T) {
+	t.Parallel()
+	ts := textSample{cap: 512, rng: rng{9}}
+	for i := range 200_000 {
+		ts.add([]string{"a", "b", "b", "c", "c", "c", "c", "c"}[i%8])
+	}
+	want := map[string]float64{"c": 5.0 / 8, "b": 2.0 / 8, "a": 1.0 / 8}
+	for _, tv := range ts.top(3) {
+		if math.Abs(tv.Share-want[tv.Value]) > 0.06 {
+			t.Errorf("%s: share %.3f, want %.3f", tv.Value, tv.Share, want[tv.Value])
+		}
+	}
+	// Later values are sampled too, not only the first ones.
+	late := textSample{cap: 64, rng: rng{3}}
+	for i := range 100_000 {
+		v := "early"
+		if i >= 50_000 {
+			v = "late"
+		}
+		late.add(v)
+	}
+	if top := late.top(2); len(top) != 2 || math.Abs(top[0].Share-0.5) > 0.2 {
+		t.Errorf("top %v, want about half late", top)
+	}
+}

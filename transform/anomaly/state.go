@@ -263,6 +263,8 @@ func (s *fieldState) encode(e *enc) {
 		e.u64(h)
 	}
 	e.u(s.text.n)
+	e.u(s.text.next)
+	e.f(s.text.w)
 	e.u(s.text.rng.s)
 	e.u(uint64(len(s.text.vals)))
 	for _, v := range s.text.vals {
@@ -290,7 +292,7 @@ func (s *fieldState) decode(x *dec) {
 		s.distinct.heap = append(s.distinct.heap, h)
 		s.distinct.in[h] = struct{}{}
 	}
-	s.text.n, s.text.rng.s = x.u(), x.u()
+	s.text.n, s.text.next, s.text.w, s.text.rng.s = x.u(), x.u(), x.f(), x.u()
 	for range x.n(s.text.cap) {
 		if x.err != nil {
 			break
