@@ -242,6 +242,26 @@ func TestObserveWarmUp(t *testing.T) {
 	}
 }
 
+// TestObserveTrendingDates streams event times that move forward: the
+// upper date fence must follow them, and still catch a far-future date.
+func TestObserveTrendingDates(t *testing.T) {
+	t.Parallel()
+	const n = 5000
+	tb := (&table{}).col("ts", n, func(r *rand.Rand, i int) (string, bool) {
+		return dayText(float64(20000+i/10)) + fmt.Sprintf("T%02d:00:00Z", r.IntN(24)), false
+	}).col("born", n, func(r *rand.Rand, _ int) (string, bool) { return dayText(float64(-5000 + r.IntN(15000))), false })
+	tb.set("ts", 3000, "2061-01-01T00:00:00Z", false).set("ts", 3001, "1999-01-01T00:00:00Z", false)
+	d, _ := New(Config{WarmUp: 300, Refresh: 700})
+	var got []string
+	for i := range n {
+		v, nl := tb.row(i)
+		d.Observe(int64(i), tb.header, v, nl, func(f Finding) { got = append(got, fmt.Sprintf("%d:%s:%s", f.Row, f.Field, f.Kind)) })
+	}
+	if want := []string{"3000:ts:out_of_range", "3001:ts:out_of_range"}; !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
 type mapStore map[string][]byte
 
 func (m mapStore) Get(k []byte) ([]byte, bool, error) { v, ok := m[string(k)]; return v, ok, nil }

@@ -22,8 +22,15 @@ type fieldState struct {
 	min, max float64
 	num      *Reservoir // numeric values
 	date     *Reservoir // day numbers of dates and datetimes
-	text     textSample // text and boolean values, for reports
-	distinct *Distinct
+	// Dates are taken in blocks of 32 in arrival order; dateUp and
+	// dateDown count the blocks whose median went up or down from the one
+	// before. Dates in random order go up as often as down; event times that
+	// move forward almost never go down, even with jitter or a stray date.
+	block            []float64
+	blockPrev        float64
+	dateUp, dateDown uint64
+	text             textSample // text and boolean values, for reports
+	distinct         *Distinct
 	// hashAll tells to count the distinct values of every value, for a
 	// field whose name could be a key's; other fields count only UUIDs
 	// (the only values that make a key whatever the name), which keeps the
@@ -33,12 +40,13 @@ type fieldState struct {
 
 func newFieldState(size int, seed uint64) *fieldState {
 	return &fieldState{
-		num:      NewReservoir(size, seed),
-		date:     NewReservoir(size, seed^0x5bd1e995),
-		text:     textSample{cap: 512, rng: rng{seed ^ 0x7f4a7c159e3779b9}},
-		distinct: NewDistinct(4096),
-		min:      math.Inf(1),
-		max:      math.Inf(-1),
+		num:       NewReservoir(size, seed),
+		date:      NewReservoir(size, seed^0x5bd1e995),
+		text:      textSample{cap: 512, rng: rng{seed ^ 0x7f4a7c159e3779b9}},
+		distinct:  NewDistinct(4096),
+		min:       math.Inf(1),
+		max:       math.Inf(-1),
+		blockPrev: math.NaN(),
 	}
 }
 
@@ -83,11 +91,25 @@ func (s *fieldState) learnScanned(v string, null bool, f Format, x float64) floa
 		return x
 	case f == FormatDate || f == FormatDateTime:
 		s.date.Add(x)
+		if s.block = append(s.block, x); len(s.block) == dateBlock {
+			slices.Sort(s.block)
+			med := s.block[dateBlock/2]
+			switch {
+			case med > s.blockPrev:
+				s.dateUp++
+			case med < s.blockPrev:
+				s.dateDown++
+			}
+			s.blockPrev, s.block = med, s.block[:0]
+		}
 	case f == FormatText || f == FormatBool:
 		s.text.add(v)
 	}
 	return math.NaN()
 }
+
+// dateBlock is the size of the blocks of dates compared to tell a trend.
+const dateBlock = 32
 
 // transform maps a numeric field's values to the space where they are
 // compared: the identity, log(x) or asinh(x/c).
@@ -131,6 +153,11 @@ type model struct {
 
 	date           bool
 	dateLo, dateHi float64
+	// A trending date field (event times) moves forward: its upper fence
+	// follows the latest accepted date (dateTop) by dateAllow days.
+	trending  bool
+	dateTop   float64
+	dateAllow float64
 
 	distinct float64
 
@@ -235,6 +262,8 @@ func (s *fieldState) freeze(name string, cfg *Config, th thresholds, declaredKey
 		span := max(p99-p1, 30)
 		m.date = true
 		m.dateLo, m.dateHi = p1-th.dateMargin*span, p99+th.dateMargin*span
+		m.trending = s.dateUp >= 3 && s.dateUp >= 4*s.dateDown
+		m.dateTop, m.dateAllow = p99, th.dateMargin*span
 	}
 	return m
 }
@@ -436,8 +465,15 @@ func (m *model) check(v string, null bool, f Format, x float64, keys *KeySet) (k
 		}
 		return None, 0, ""
 	case m.date && (f == FormatDate || f == FormatDateTime):
-		if x < m.dateLo || x > m.dateHi {
-			return OutOfRange, 0, fmt.Sprintf("%s is outside the learned dates %s to %s", clip(v), dayText(m.dateLo), dayText(m.dateHi))
+		hi := m.dateHi
+		if m.trending {
+			hi = max(hi, m.dateTop+m.dateAllow)
+		}
+		if x < m.dateLo || x > hi {
+			return OutOfRange, 0, fmt.Sprintf("%s is outside the learned dates %s to %s", clip(v), dayText(m.dateLo), dayText(hi))
+		}
+		if m.trending && x > m.dateTop {
+			m.dateTop = x // accepted: the fence moves on with the events
 		}
 	}
 	return None, 0, ""

@@ -218,24 +218,24 @@ func (d *Detector) UnmarshalBinary(b []byte) error {
 
 func (m *model) encode(e *enc) {
 	e.u(m.n)
-	for _, b := range []bool{m.required, m.checkFormat, m.key, m.numeric, m.integer, m.nonNeg, m.outliers, m.date} {
+	for _, b := range []bool{m.required, m.checkFormat, m.key, m.numeric, m.integer, m.nonNeg, m.outliers, m.date, m.trending} {
 		e.bool(b)
 	}
 	e.u(uint64(m.dominant))
 	e.u(uint64(m.tf))
-	for _, f := range []float64{m.nullRate, m.share, m.c, m.center, m.scale, m.lo, m.hi, m.medRaw, m.dateLo, m.dateHi, m.distinct} {
+	for _, f := range []float64{m.nullRate, m.share, m.c, m.center, m.scale, m.lo, m.hi, m.medRaw, m.dateLo, m.dateHi, m.distinct, m.dateTop, m.dateAllow} {
 		e.f(f)
 	}
 }
 
 func (m *model) decode(x *dec) {
 	m.n = x.u()
-	for _, b := range []*bool{&m.required, &m.checkFormat, &m.key, &m.numeric, &m.integer, &m.nonNeg, &m.outliers, &m.date} {
+	for _, b := range []*bool{&m.required, &m.checkFormat, &m.key, &m.numeric, &m.integer, &m.nonNeg, &m.outliers, &m.date, &m.trending} {
 		*b = x.bool()
 	}
 	m.dominant = Format(x.n(int(numFormats) - 1))
 	m.tf = transform(x.n(int(asinhT)))
-	for _, f := range []*float64{&m.nullRate, &m.share, &m.c, &m.center, &m.scale, &m.lo, &m.hi, &m.medRaw, &m.dateLo, &m.dateHi, &m.distinct} {
+	for _, f := range []*float64{&m.nullRate, &m.share, &m.c, &m.center, &m.scale, &m.lo, &m.hi, &m.medRaw, &m.dateLo, &m.dateHi, &m.distinct, &m.dateTop, &m.dateAllow} {
 		*f = x.f()
 	}
 }
@@ -253,6 +253,10 @@ func (s *fieldState) encode(e *enc) {
 	e.f(s.m2)
 	e.f(s.min)
 	e.f(s.max)
+	e.floats(s.block)
+	e.f(s.blockPrev)
+	e.u(s.dateUp)
+	e.u(s.dateDown)
 	for _, r := range []*Reservoir{s.num, s.date} {
 		e.u(r.n)
 		e.u(r.rng.s)
@@ -279,6 +283,11 @@ func (s *fieldState) decode(x *dec) {
 	}
 	s.nums, s.neg, s.fracs = x.u(), x.u(), x.u()
 	s.mean, s.m2, s.min, s.max = x.f(), x.f(), x.f(), x.f()
+	s.block = x.floats()
+	if len(s.block) >= dateBlock {
+		x.fail("date block too long")
+	}
+	s.blockPrev, s.dateUp, s.dateDown = x.f(), x.u(), x.u()
 	for _, r := range []*Reservoir{s.num, s.date} {
 		r.n, r.rng.s = x.u(), x.u()
 		r.vals = x.floats()

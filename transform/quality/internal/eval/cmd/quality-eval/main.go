@@ -70,20 +70,28 @@ func sweep(ctx context.Context, dir string, seed uint64, sets []eval.Dataset, sp
 	type run struct {
 		method anomaly.Method
 		s      float64
+		buffer int // > 0: single pass, fences learned from the first rows
 	}
 	var runs []run
 	for _, m := range []anomaly.Method{anomaly.MAD, anomaly.IQR, anomaly.ZScore} {
-		runs = append(runs, run{m, 0.5})
+		runs = append(runs, run{m, 0.5, 0})
 	}
 	for _, s := range []float64{0, 0.25, 0.75, 1} {
-		runs = append(runs, run{anomaly.MAD, s})
+		runs = append(runs, run{anomaly.MAD, s, 0})
 	}
+	// Streaming-like: fences from the first 500 rows, refreshed every 500.
+	runs = append(runs, run{anomaly.MAD, 0.5, 500})
 	for _, sp := range []string{"tuning", "heldout"} {
 		if split != "" && sp != split {
 			continue
 		}
 		for _, r := range runs {
 			cfg := quality.Config{Anomaly: anomaly.Config{Method: r.method, Sensitivity: &r.s}}
+			name := string(r.method)
+			if r.buffer > 0 {
+				cfg.SinglePass, cfg.Buffer, cfg.Anomaly.Refresh = true, r.buffer, r.buffer
+				name += fmt.Sprintf(" 1-pass/%d", r.buffer)
+			}
 			var rs []eval.Result
 			for _, ds := range sets {
 				if ds.Split != sp {
@@ -95,8 +103,8 @@ func sweep(ctx context.Context, dir string, seed uint64, sets []eval.Dataset, sp
 				}
 				rs = append(rs, p)
 			}
-			t := eval.Sum("ALL", sp, string(r.method), rs)
-			fmt.Fprintf(tw, "%s\t%s\t%.2f\t%.3f\t%.3f\t%.3f\t%d\t%d\t\n", sp, r.method, r.s,
+			t := eval.Sum("ALL", sp, name, rs)
+			fmt.Fprintf(tw, "%s\t%s\t%.2f\t%.3f\t%.3f\t%.3f\t%d\t%d\t\n", sp, name, r.s,
 				t.Overall.Recall(), t.Overall.Precision(), t.Overall.KindAccuracy(), t.CleanFP, t.CleanHeavyFP)
 		}
 	}
