@@ -48,7 +48,11 @@
 //     expected share below 0.01%, or four times rarer than it predicts, so a
 //     field that merely runs near zero may go negative);
 //     a date outside the learned span (1st to 99th percentile, widened each
-//     side by 5% + 50%·(1 − sensitivity) of the span, 30% by default).
+//     side by 5% + 50%·(1 − sensitivity) of the span, 30% by default). A
+//     date field that trends (event times: the medians of successive blocks
+//     of 32 dates go up at least 3 times and 4 times as often as down) has
+//     an upper fence that follows the latest accepted date by the same
+//     margin, so a stream's fences do not lag its events.
 //   - outlier: beyond the fences of a numeric field, or a row isolated by
 //     the isolation forest.
 //
