@@ -24,6 +24,7 @@ score records, and loads Kafka topics (JSON or Avro) and PostgreSQL tables.`,
 		newBenchCmd(),
 		newSchemaCmd(),
 		newStageCmd(),
+		newQualityCmd(),
 	)
 	return root
 }
