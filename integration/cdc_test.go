@@ -607,19 +607,22 @@ func TestCDCSnapshotResumesAfterKill(t *testing.T) {
 	t.Parallel()
 	e := newCDCEnv(t)
 	ctx := testContext(t, 4*time.Minute)
-	const rows = 100000
+	const rows = 300000
 	e.exec(fmt.Sprintf(`CREATE TABLE %[1]s.kv (id int PRIMARY KEY, v int NOT NULL);
 		INSERT INTO %[1]s.kv SELECT g, g %% 97 FROM generate_series(1, %[2]d) g; ANALYZE %[1]s.kv`, e.name, rows))
 	cfg := filepath.Join(t.TempDir(), "etl.toml")
-	if err := os.WriteFile(cfg, []byte("[source.postgres]\nsnapshot_workers = 3\nsnapshot_chunk_rows = 4000\n"), 0o600); err != nil {
+	if err := os.WriteFile(cfg, []byte("[source.postgres]\nsnapshot_workers = 2\nsnapshot_chunk_rows = 5000\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	p := e.start("cdc-1", []string{"kv"}, "--config", cfg, "--snapshot", "initial")
 	c := e.consumer(e.topic("kv"))
-	if err := c.until(p.alive(ctx), func(r []*kgo.Record) bool { return len(r) >= rows/4 }); err != nil {
+	if err := c.until(p.alive(ctx), func(r []*kgo.Record) bool { return len(r) >= rows/10 }); err != nil {
 		t.Fatalf("%v\n%s", err, p.logText())
 	}
 	p.kill(t)
+	if strings.Contains(p.logText(), "snapshot done") {
+		t.Fatalf("the snapshot finished before the kill; the test needs a larger table")
+	}
 	first := len(c.recs)
 	e.exec(fmt.Sprintf(`UPDATE %s.kv SET v = -1 WHERE id %% 1000 = 0`, e.name)) // changes while it is down
 	p = e.start("cdc-2", []string{"kv"}, "--config", cfg, "--snapshot", "initial")

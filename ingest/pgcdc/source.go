@@ -182,7 +182,9 @@ func (s *Source) Run(ctx context.Context) error {
 		slot.exists = false
 		start = 0
 	}
-	if slot.exists && !resumed {
+	switch {
+	case resumed:
+	case slot.exists:
 		if slot.lost {
 			return fmt.Errorf("%w: slot %s (wal_status=lost); drop it and take a new snapshot", ErrSlotLost, s.cfg.Slot)
 		}
@@ -193,7 +195,7 @@ func (s *Source) Run(ctx context.Context) error {
 		if start == 0 {
 			start = slot.confirmed
 		}
-	} else {
+	default:
 		action := "NOEXPORT_SNAPSHOT"
 		if wantSnapshot {
 			action = "EXPORT_SNAPSHOT"
