@@ -433,7 +433,7 @@ func mapsEqual(a, b map[int]int) bool {
 func TestCDCSchemaChangeTruncateAndIdleSlot(t *testing.T) {
 	t.Parallel()
 	e := newCDCEnv(t)
-	ctx := testContext(t, 3*time.Minute)
+	ctx := testContext(t, time.Minute)
 	e.exec(fmt.Sprintf(`CREATE TABLE %[1]s.t (id int PRIMARY KEY, a text); CREATE TABLE %[1]s.other (x int)`, e.name))
 	p := e.start("cdc", []string{"t"}, "--snapshot", "never", "--json-schemas")
 	waitSlot(t, ctx, e)

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pglogrepl"
@@ -75,6 +76,9 @@ type Source struct {
 	cur           *txnState
 	curXid        int64
 	curCommitUs   int64
+
+	// the checkpointer goroutine
+	ckpt *checkpointer
 
 	// the encoder goroutine (see pipeline)
 	out  chan<- emitItem
@@ -379,6 +383,8 @@ func (s *Source) stream(ctx context.Context, conn *pgconn.PgConn, start uint64) 
 	}
 	s.startPipeline(ctx)
 	defer s.drainPipeline()
+	s.startCheckpointer(start)
+	defer s.stopCheckpointer()
 	s.log.Info("streaming", "from", pglogrepl.LSN(start).String())
 	nextStatus := s.deps.Now().Add(s.cfg.StatusInterval)
 	// One deadline context per status interval, not per message.
@@ -463,10 +469,22 @@ func (d *deadline) stop() {
 
 // status saves the checkpoint, then confirms it to the server: in that order,
 // so the slot is never ahead of the checkpoint.
+//
+// In the replication loop the saving is done by the checkpointer goroutine,
+// so that no disk sync stalls decoding; status then only confirms what it
+// has saved. On shutdown (no checkpointer) it saves itself.
 func (s *Source) status(ctx context.Context, conn *pgconn.PgConn) error {
-	confirmed, _, _ := s.tracker.state()
-	if err := s.saveLSN(confirmed); err != nil {
-		return err
+	var confirmed uint64
+	if s.ckpt != nil {
+		if err := s.ckpt.failed(); err != nil {
+			return err
+		}
+		confirmed = s.ckpt.saved.Load()
+	} else {
+		confirmed, _, _ = s.tracker.state()
+		if err := s.saveLSN(confirmed); err != nil {
+			return err
+		}
 	}
 	if err := pglogrepl.SendStandbyStatusUpdate(ctx, conn, pglogrepl.StandbyStatusUpdate{WALWritePosition: pglogrepl.LSN(confirmed)}); err != nil {
 		return fmt.Errorf("pgcdc: send standby status: %w", err)
@@ -490,6 +508,7 @@ func (s *Source) status(ctx context.Context, conn *pgconn.PgConn) error {
 func (s *Source) shutdown(conn *pgconn.PgConn) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	s.stopCheckpointer()
 	s.drainPipeline()
 	if err := s.deps.Producer.Flush(ctx); err != nil {
 		s.log.Warn("flush on shutdown", "err", err)
@@ -619,6 +638,61 @@ func (s *Source) startPipeline(ctx context.Context) {
 			s.metrics.rows.WithLabelValues("cdc", table).Inc()
 		}
 	}()
+}
+
+// checkpointer saves the confirmed LSN durably every status interval, off
+// the replication loop; the loop confirms to the server only what it saved.
+type checkpointer struct {
+	saved atomic.Uint64
+	stop  chan struct{}
+	done  chan struct{}
+	once  sync.Once
+	mu    sync.Mutex
+	err   error
+}
+
+func (c *checkpointer) failed() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
+}
+
+func (s *Source) startCheckpointer(start uint64) {
+	c := &checkpointer{stop: make(chan struct{}), done: make(chan struct{})}
+	c.saved.Store(start)
+	s.ckpt = c
+	go func() {
+		defer close(c.done)
+		t := time.NewTicker(s.cfg.StatusInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-c.stop:
+				return
+			case <-t.C:
+			}
+			confirmed, _, _ := s.tracker.state()
+			if err := s.saveLSN(confirmed); err != nil {
+				c.mu.Lock()
+				c.err = err
+				c.mu.Unlock()
+				return
+			}
+			c.saved.Store(confirmed)
+		}
+	}()
+}
+
+// stopCheckpointer stops the checkpointer and waits for it; afterwards
+// status saves by itself. It may be called more than once.
+func (s *Source) stopCheckpointer() {
+	c := s.ckpt
+	if c == nil {
+		return
+	}
+	c.once.Do(func() { close(c.stop) })
+	<-c.done
+	s.ckpt = nil
 }
 
 // drainPipeline stops the encoder goroutine once it has produced every
