@@ -385,6 +385,15 @@ func (s *Source) stream(ctx context.Context, conn *pgconn.PgConn, start uint64) 
 	defer s.drainPipeline()
 	s.startCheckpointer(start)
 	defer s.stopCheckpointer()
+	if s.cfg.HeartbeatInterval > 0 {
+		hctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			s.heartbeat(hctx)
+		}()
+		defer func() { stop(); <-done }()
+	}
 	s.log.Info("streaming", "from", pglogrepl.LSN(start).String())
 	nextStatus := s.deps.Now().Add(s.cfg.StatusInterval)
 	// One deadline context per status interval, not per message.
@@ -446,6 +455,32 @@ func (s *Source) stream(ctx context.Context, conn *pgconn.PgConn, start uint64) 
 					return err
 				}
 			}
+		}
+	}
+}
+
+const heartbeatPrefix = "helios-etl-heartbeat"
+
+// heartbeat writes a non-transactional logical message every
+// HeartbeatInterval on a connection of its own, until ctx ends. Errors are
+// logged: a missed heartbeat only delays the slot's advance.
+func (s *Source) heartbeat(ctx context.Context) {
+	conn, err := pgx.Connect(ctx, s.cfg.DSN)
+	if err != nil {
+		s.log.Warn("heartbeat connection", "err", err)
+		return
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	t := time.NewTicker(s.cfg.HeartbeatInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if _, err := conn.Exec(ctx, "SELECT pg_logical_emit_message(false, $1, $2)", heartbeatPrefix, s.cfg.Slot); err != nil && ctx.Err() == nil {
+			s.log.Warn("heartbeat", "err", err)
 		}
 	}
 }
@@ -558,6 +593,12 @@ func (s *Source) handle(ctx context.Context, data []byte, lsn uint64) error {
 		s.cur = nil
 		s.lastCommit = m.CommitTime
 		s.metrics.txns.Inc()
+	case *pglogrepl.LogicalDecodingMessage:
+		// Our heartbeat, outside any transaction: everything before it has
+		// been sent, so with nothing in flight the slot may advance to it.
+		if !m.Transactional && m.Prefix == heartbeatPrefix && s.cur == nil {
+			s.tracker.idleAdvance(lsn)
+		}
 	case *pglogrepl.TruncateMessage:
 		for _, id := range m.RelationIDs {
 			rel, err := s.rel(id, lsn)
