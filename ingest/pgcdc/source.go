@@ -1,10 +1,12 @@
 package pgcdc
 
 import (
+	"bufio"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"path/filepath"
 	"strconv"
@@ -320,6 +322,11 @@ func (s *Source) replicationConn(ctx context.Context) (*pgconn.PgConn, error) {
 		return nil, fmt.Errorf("pgcdc: parse dsn: %w", err)
 	}
 	cfg.RuntimeParams["replication"] = "database"
+	// Reads of 256 KiB rather than pgproto3's 8 KiB: a stream of small
+	// XLogData messages otherwise costs a read syscall every few rows.
+	cfg.BuildFrontend = func(r io.Reader, w io.Writer) *pgproto3.Frontend {
+		return pgproto3.NewFrontend(bufio.NewReaderSize(r, 256<<10), w)
+	}
 	if s.cfg.DecodingWorkMem != "" {
 		cfg.RuntimeParams["logical_decoding_work_mem"] = s.cfg.DecodingWorkMem
 	}
