@@ -23,6 +23,7 @@ score records, and loads Kafka topics (JSON or Avro) and PostgreSQL tables.`,
 		newDemoCmd(),
 		newBenchCmd(),
 		newSchemaCmd(),
+		newSinkCmd(),
 	)
 	return root
 }
