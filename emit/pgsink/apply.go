@@ -1,8 +1,10 @@
 package pgsink
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,7 +45,7 @@ type applier struct {
 	pending map[string]*pending
 	counts  []opCount
 	written map[[2]string]int
-	staged  map[int]bool // staging tables used in this transaction
+	staged  map[string]bool // staging tables used in this transaction
 	buf     []byte
 }
 
@@ -383,7 +385,7 @@ func (a *applier) upsert(ctx context.Context, sh *shape, cols []column, rows [][
 		if i > 0 {
 			sb.WriteString(", ")
 		}
-		fmt.Fprintf(&sb, "u.c%d::%s", i, c.cast)
+		fmt.Fprintf(&sb, "u.c%d::%s", i, c.cast) // a no-op cast from a staging column
 	}
 	fmt.Fprintf(&sb, " FROM %s ON CONFLICT (", src)
 	for i, k := range sh.key {
@@ -415,58 +417,77 @@ func (a *applier) upsert(ctx context.Context, sh *shape, cols []column, rows [][
 	return nil
 }
 
-// stage copies the rows into a temporary table of len(cols) text columns
-// c0…cN and returns its name. The table lives as long as the connection and
-// is emptied at commit.
+// stage copies the rows into a temporary table whose columns c0…cN have
+// the target columns' types, with COPY in text format (values parsed by the
+// server as a plain COPY parses them), and returns its name. One staging
+// table exists per column list and types; it lives as long as the
+// connection and is emptied at commit.
 func (a *applier) stage(ctx context.Context, cols []column, rows [][]schemas.Value) (string, error) {
-	name := "helios_stage_" + strconv.Itoa(len(cols))
-	if a.staged[len(cols)] {
+	h := fnv.New64a()
+	for _, c := range cols {
+		h.Write([]byte(c.cast))
+		h.Write([]byte{0})
+	}
+	name := "helios_stage_" + strconv.FormatUint(h.Sum64(), 36)
+	if a.staged[name] {
 		if _, err := a.tx.Exec(ctx, "TRUNCATE "+name); err != nil {
 			return "", fmt.Errorf("empty staging table: %w", err)
 		}
 	} else {
 		var sb strings.Builder
 		fmt.Fprintf(&sb, "CREATE TEMP TABLE IF NOT EXISTS %s (", name)
-		for i := range cols {
+		for i, c := range cols {
 			if i > 0 {
 				sb.WriteString(", ")
 			}
-			fmt.Fprintf(&sb, "c%d text", i)
+			fmt.Fprintf(&sb, "c%d %s", i, c.cast)
 		}
 		sb.WriteString(") ON COMMIT DELETE ROWS")
 		if _, err := a.tx.Exec(ctx, sb.String()); err != nil {
 			return "", fmt.Errorf("create staging table: %w", err)
 		}
-		a.staged[len(cols)] = true
+		a.staged[name] = true
 	}
-	names := make([]string, len(cols))
-	for i := range cols {
-		names[i] = "c" + strconv.Itoa(i)
-	}
-	vals := make([]any, len(cols))
-	var ferr error
-	_, err := a.tx.CopyFrom(ctx, pgx.Identifier{name}, names, pgx.CopyFromSlice(len(rows), func(r int) ([]any, error) {
-		row := rows[r]
+	data := make([]byte, 0, 64*len(rows)*len(cols))
+	for _, row := range rows {
 		for i, c := range cols {
+			if i > 0 {
+				data = append(data, '\t')
+			}
 			if c.field >= len(row) || row[c.field].IsNull() {
-				vals[i] = nil
+				data = append(data, `\N`...)
 				continue
 			}
 			b, err := appendText(a.buf[:0], row[c.field])
 			if err != nil {
-				ferr = fmt.Errorf("column %s: %w", c.quoted, err)
-				return nil, ferr
+				return "", fmt.Errorf("column %s: %w", c.quoted, err)
 			}
 			a.buf = b
-			vals[i] = string(b)
+			data = appendCopyText(data, b)
 		}
-		return vals, nil
-	}))
-	if ferr != nil {
-		return "", ferr
+		data = append(data, '\n')
 	}
-	if err != nil {
+	if _, err := a.tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(data), "COPY "+name+" FROM STDIN"); err != nil {
 		return "", fmt.Errorf("copy into staging table: %w", err)
 	}
 	return name, nil
+}
+
+// appendCopyText appends b escaped for COPY's text format.
+func appendCopyText(dst, b []byte) []byte {
+	for _, c := range b {
+		switch c {
+		case '\\':
+			dst = append(dst, '\\', '\\')
+		case '\n':
+			dst = append(dst, '\\', 'n')
+		case '\r':
+			dst = append(dst, '\\', 'r')
+		case '\t':
+			dst = append(dst, '\\', 't')
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
 }

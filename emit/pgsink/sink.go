@@ -197,7 +197,7 @@ func (s *Sink) write(ctx context.Context, batch []emit.Record) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	ap := &applier{s: s, tx: tx, pending: make(map[string]*pending), written: make(map[[2]string]int), staged: make(map[int]bool)}
+	ap := &applier{s: s, tx: tx, pending: make(map[string]*pending), written: make(map[[2]string]int), staged: make(map[string]bool)}
 	applied := 0
 	for i := range batch {
 		r := &batch[i]
