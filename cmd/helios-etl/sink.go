@@ -23,7 +23,7 @@ func newSinkCmd() *cobra.Command {
 		Use:   "sink",
 		Short: "Load change topics into a target (postgres)",
 	}
-	cmd.AddCommand(newSinkPostgresCmd())
+	cmd.AddCommand(newSinkPostgresCmd(), newSinkKafkaCmd())
 	return cmd
 }
 

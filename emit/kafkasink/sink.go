@@ -67,8 +67,9 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// Validate returns every problem of c (after defaults), joined.
+// Validate returns every problem of c, with defaults applied, joined.
 func (c Config) Validate() error {
+	c = c.withDefaults()
 	var errs []error
 	switch c.Format {
 	case FormatJSON, FormatJSONFlat, FormatAvro:

@@ -17,6 +17,7 @@ import (
 	"github.com/twmb/franz-go/pkg/sr"
 
 	"github.com/heliosdb/helios-etl/emit"
+	"github.com/heliosdb/helios-etl/internal/fakeregistry"
 	"github.com/heliosdb/helios-etl/schemas"
 )
 
@@ -205,7 +206,7 @@ func TestSchemaEvolution(t *testing.T) {
 	for _, policy := range []string{PolicyFail, PolicyQuarantine} {
 		t.Run(policy, func(t *testing.T) {
 			t.Parallel()
-			reg := newRegistry()
+			reg := fakeregistry.New()
 			defer reg.Close()
 			cl, err := sr.NewClient(sr.URLs(reg.URL()))
 			if err != nil {

@@ -1,4 +1,9 @@
-package kafkasink
+// Package fakeregistry is an in-memory Confluent-compatible schema registry
+// for tests: franz-go's srfake with a real (if small) BACKWARD
+// compatibility check of Avro records. No real registry runs on the
+// development machines (Karapace is not on PyPI, Apicurio needs a Quarkus
+// distribution), so the tests of the Avro sink use this one.
+package fakeregistry
 
 import (
 	"encoding/json"
@@ -12,13 +17,13 @@ import (
 	"github.com/twmb/franz-go/pkg/sr/srfake"
 )
 
-// newRegistry returns franz-go's in-memory Confluent REST registry with
-// the one endpoint it stubs, POST /compatibility/subjects/{s}/versions/{v},
+// New returns franz-go's in-memory Confluent REST registry (srfake) with
+// the one endpoint srfake stubs, POST /compatibility/subjects/{s}/versions/{v},
 // answered as Confluent documents it: 404 with error code 40401 for an
 // unknown subject, and a BACKWARD check of Avro records against the latest
 // version (a field added without a default, or a field whose type changed,
-// breaks readers of old data).
-func newRegistry() *srfake.Registry {
+// breaks readers of old data). Close it when done.
+func New() *srfake.Registry {
 	reg := srfake.New()
 	reg.Intercept(func(w http.ResponseWriter, r *http.Request) bool {
 		if r.Method != http.MethodPost || !strings.HasPrefix(r.URL.Path, "/compatibility/subjects/") {
