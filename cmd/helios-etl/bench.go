@@ -38,11 +38,11 @@ func newBenchCmd() *cobra.Command {
 
 type benchCDCOpts struct {
 	pg, brokers, recvlogical string
-	rows, smallRows, txnSize  int
-	rate                      int
-	duration                  time.Duration
-	cpuProfile                string
-	only                      string
+	rows, smallRows, txnSize int
+	rate                     int
+	duration                 time.Duration
+	cpuProfile               string
+	only                     string
 }
 
 func newBenchCDCCmd() *cobra.Command {

@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-func run(t *testing.T, args ...string) (string, error) {
+func runCombined(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	cmd := newRootCmd()
 	var out bytes.Buffer
@@ -20,7 +20,7 @@ func run(t *testing.T, args ...string) (string, error) {
 	return out.String(), err
 }
 
-func writeFile(t *testing.T, dir, name, data string) string {
+func writeFileIn(t *testing.T, dir, name, data string) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
@@ -40,8 +40,8 @@ const srcCSV = `cust_id,fname,email_addr,signup_dt,is_active,notes
 func TestSchemaInferJSONContract(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	in := writeFile(t, dir, "src.csv", srcCSV)
-	out, err := run(t, "schema", "infer", "--input", in, "--format", "json")
+	in := writeFileIn(t, dir, "src.csv", srcCSV)
+	out, err := runCombined(t, "schema", "infer", "--input", in, "--format", "json")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
@@ -81,7 +81,7 @@ func TestSchemaInferJSONContract(t *testing.T) {
 			t.Error("cust_id should be unique")
 		}
 	}
-	table, err := run(t, "schema", "infer", "--input", in)
+	table, err := runCombined(t, "schema", "infer", "--input", in)
 	if err != nil || !strings.Contains(table, "COLUMN") || !strings.Contains(table, "email_addr") {
 		t.Errorf("table output: %v\n%s", err, table)
 	}
@@ -90,9 +90,9 @@ func TestSchemaInferJSONContract(t *testing.T) {
 func TestSchemaMatchJSONContract(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	src := writeFile(t, dir, "src.csv", srcCSV)
-	tgt := writeFile(t, dir, "tgt.csv", "customer_id,first_name,email,signup_date,active,loyalty_tier\n")
-	out, err := run(t, "schema", "match", "--source", src, "--target", tgt, "--format", "json")
+	src := writeFileIn(t, dir, "src.csv", srcCSV)
+	tgt := writeFileIn(t, dir, "tgt.csv", "customer_id,first_name,email,signup_date,active,loyalty_tier\n")
+	out, err := runCombined(t, "schema", "match", "--source", src, "--target", tgt, "--format", "json")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
@@ -153,11 +153,11 @@ func TestSchemaMatchJSONContract(t *testing.T) {
 func TestSchemaMatchOverridesAndAccept(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	src := writeFile(t, dir, "src.csv", srcCSV)
-	tgt := writeFile(t, dir, "tgt.csv", "customer_id,first_name,email,signup_date,active,loyalty_tier\n")
-	ov := writeFile(t, dir, "ov.toml", "[overrides]\nnotes = \"loyalty_tier\"\n")
+	src := writeFileIn(t, dir, "src.csv", srcCSV)
+	tgt := writeFileIn(t, dir, "tgt.csv", "customer_id,first_name,email,signup_date,active,loyalty_tier\n")
+	ov := writeFileIn(t, dir, "ov.toml", "[overrides]\nnotes = \"loyalty_tier\"\n")
 	state := filepath.Join(dir, "state.json")
-	out, err := run(t, "schema", "match", "--source", src, "--target", tgt, "--format", "json",
+	out, err := runCombined(t, "schema", "match", "--source", src, "--target", tgt, "--format", "json",
 		"--overrides", ov, "--override", "fname=-", "--accept", "--state", state)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
@@ -179,7 +179,7 @@ func TestSchemaMatchOverridesAndAccept(t *testing.T) {
 	if b, err := os.ReadFile(state); err != nil || !strings.Contains(string(b), "schema-mapping/") {
 		t.Fatalf("state file: %v %s", err, b)
 	}
-	out, err = run(t, "schema", "match", "--source", src, "--target", tgt, "--format", "json", "--state", state)
+	out, err = runCombined(t, "schema", "match", "--source", src, "--target", tgt, "--format", "json", "--state", state)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,8 +191,8 @@ func TestSchemaMatchOverridesAndAccept(t *testing.T) {
 func TestSchemaErrors(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	src := writeFile(t, dir, "src.csv", srcCSV)
-	bad := writeFile(t, dir, "bad.csv", "")
+	src := writeFileIn(t, dir, "src.csv", srcCSV)
+	bad := writeFileIn(t, dir, "bad.csv", "")
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -205,7 +205,7 @@ func TestSchemaErrors(t *testing.T) {
 		{[]string{"schema", "match", "--source", src, "--target", src, "--override", "nope"}, "source=target"},
 		{[]string{"schema", "match", "--source", src, "--target", src, "--override", "zzz=cust_id"}, "zzz"},
 	} {
-		_, err := run(t, tc.args...)
+		_, err := runCombined(t, tc.args...)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: error %v, want it to mention %q", tc.args, err, tc.want)
 		}

@@ -3,6 +3,8 @@ package pgcdc
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -35,8 +37,21 @@ type Config struct {
 	ReplicationFactor int16
 	// StatusInterval is how often standby status updates are sent.
 	StatusInterval time.Duration
-	// SnapshotBatch is how many rows a snapshot reads per fetch.
-	SnapshotBatch int
+	// SnapshotWorkers is how many connections read snapshot chunks at once.
+	SnapshotWorkers int
+	// SnapshotChunkRows is about how many rows one snapshot chunk holds.
+	SnapshotChunkRows int
+	// Protocol is the pgoutput protocol version: 0 picks 2 (with streaming
+	// of large in-progress transactions) on PostgreSQL 14 and later, else 1.
+	Protocol int
+	// SpoolDir holds the spool files of streamed transactions (default:
+	// the system's temporary directory).
+	SpoolDir string
+	// DecodingWorkMem sets logical_decoding_work_mem for the replication
+	// session ("64kB", "256MB"): how much of a transaction the server
+	// decodes in memory before it spills (protocol 1) or streams it
+	// (protocol 2). Empty keeps the server's setting.
+	DecodingWorkMem string
 	// Schemas writes Kafka Connect's schema section beside each value and
 	// key (JsonConverter's schemas.enable=true).
 	Schemas bool
@@ -66,8 +81,14 @@ func (c Config) withDefaults() Config {
 	if c.StatusInterval == 0 {
 		c.StatusInterval = time.Second
 	}
-	if c.SnapshotBatch == 0 {
-		c.SnapshotBatch = 10_000
+	if c.SpoolDir == "" {
+		c.SpoolDir = filepath.Join(os.TempDir(), "helios-etl-spool")
+	}
+	if c.SnapshotWorkers == 0 {
+		c.SnapshotWorkers = 4
+	}
+	if c.SnapshotChunkRows == 0 {
+		c.SnapshotChunkRows = 100_000
 	}
 	return c
 }
@@ -94,11 +115,17 @@ func (c Config) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("snapshot %q: want initial, never or initial_only", c.Snapshot))
 	}
+	if c.SnapshotWorkers < 1 || c.SnapshotChunkRows < 1 {
+		errs = append(errs, fmt.Errorf("snapshot workers %d and chunk rows %d: want at least 1", c.SnapshotWorkers, c.SnapshotChunkRows))
+	}
 	if c.Partitions < 1 {
 		errs = append(errs, fmt.Errorf("partitions %d: want at least 1", c.Partitions))
 	}
 	if c.ReplicationFactor < 1 {
 		errs = append(errs, fmt.Errorf("replication factor %d: want at least 1", c.ReplicationFactor))
+	}
+	if c.Protocol != 0 && c.Protocol != 1 && c.Protocol != 2 {
+		errs = append(errs, fmt.Errorf("protocol %d: want 0 (automatic), 1 or 2", c.Protocol))
 	}
 	if c.StatusInterval < 10*time.Millisecond {
 		errs = append(errs, fmt.Errorf("status interval %s: want at least 10ms", c.StatusInterval))

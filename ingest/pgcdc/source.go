@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -63,15 +64,21 @@ type Source struct {
 	enc     *envelope.Encoder
 	tracker *tracker
 
-	rels        map[uint32]*relation
-	cat         *catalog
-	dbName      string
-	serverWAL   uint64
-	lastSaved   uint64
-	lastCommit  time.Time // commit time of the newest transaction seen
-	cur         *txnState
-	curXid      int64
-	curCommitUs int64
+	rels          map[uint32]*relation
+	cat           *catalog
+	dbName        string
+	serverVersion int
+	serverWAL     uint64
+	lastSaved     uint64
+	lastCommit    time.Time // commit time of the newest transaction seen
+	cur           *txnState
+	curXid        int64
+	curCommitUs   int64
+
+	// protocol 2 streaming of in-progress transactions
+	spool     *spool
+	inStream  bool
+	streamXid uint32
 }
 
 // relation is a table as the stream knows it now.
@@ -147,9 +154,27 @@ func (s *Source) Run(ctx context.Context) error {
 	}
 	defer rconn.Close(context.WithoutCancel(ctx))
 
+	resumed := false
 	if slot.exists && wantSnapshot {
-		// A snapshot that did not finish cannot be resumed from its exported
-		// snapshot: start over with a new slot (rows are upserts by key).
+		plan, err := s.loadPlan()
+		if err != nil {
+			return err
+		}
+		if plan != nil && slot.confirmed <= plan.LSN && !slot.lost {
+			// The slot has not moved since the snapshot began: read the chunks
+			// not done yet, then stream from the consistent point.
+			if err := s.snapshot(ctx, "", plan.LSN); err != nil {
+				return err
+			}
+			start, resumed = plan.LSN, true
+			if err := s.saveLSN(start); err != nil {
+				return err
+			}
+		}
+	}
+	if slot.exists && wantSnapshot && !resumed {
+		// Without a plan, or with a slot that moved, the snapshot cannot be
+		// resumed: start over with a new slot (rows are upserts by key).
 		s.log.Warn("snapshot did not finish before; dropping the slot to take it again")
 		if err := pglogrepl.DropReplicationSlot(ctx, rconn, s.cfg.Slot, pglogrepl.DropReplicationSlotOptions{Wait: true}); err != nil {
 			return fmt.Errorf("pgcdc: drop slot %s: %w", s.cfg.Slot, err)
@@ -157,7 +182,9 @@ func (s *Source) Run(ctx context.Context) error {
 		slot.exists = false
 		start = 0
 	}
-	if slot.exists {
+	switch {
+	case resumed:
+	case slot.exists:
 		if slot.lost {
 			return fmt.Errorf("%w: slot %s (wal_status=lost); drop it and take a new snapshot", ErrSlotLost, s.cfg.Slot)
 		}
@@ -168,7 +195,7 @@ func (s *Source) Run(ctx context.Context) error {
 		if start == 0 {
 			start = slot.confirmed
 		}
-	} else {
+	default:
 		action := "NOEXPORT_SNAPSHOT"
 		if wantSnapshot {
 			action = "EXPORT_SNAPSHOT"
@@ -213,6 +240,9 @@ func (s *Source) prepare(ctx context.Context, conn *pgx.Conn) error {
 	}
 	if level != "logical" {
 		return fmt.Errorf("%w: it is %q; set wal_level = logical in postgresql.conf and restart the server", ErrWalLevel, level)
+	}
+	if err := conn.QueryRow(ctx, "SELECT current_setting('server_version_num')::int").Scan(&s.serverVersion); err != nil {
+		return fmt.Errorf("pgcdc: read server version: %w", err)
 	}
 	if err := conn.QueryRow(ctx, "SELECT current_database()").Scan(&s.dbName); err != nil {
 		return fmt.Errorf("pgcdc: read database name: %w", err)
@@ -281,6 +311,9 @@ func (s *Source) replicationConn(ctx context.Context) (*pgconn.PgConn, error) {
 		return nil, fmt.Errorf("pgcdc: parse dsn: %w", err)
 	}
 	cfg.RuntimeParams["replication"] = "database"
+	if s.cfg.DecodingWorkMem != "" {
+		cfg.RuntimeParams["logical_decoding_work_mem"] = s.cfg.DecodingWorkMem
+	}
 	for k, v := range pgvalue.RuntimeParams() {
 		cfg.RuntimeParams[k] = v
 	}
@@ -323,7 +356,18 @@ func (s *Source) saveLSN(lsn uint64) error {
 // stream runs the replication loop from start.
 func (s *Source) stream(ctx context.Context, conn *pgconn.PgConn, start uint64) error {
 	s.tracker = newTracker(start)
-	args := []string{"proto_version '1'", "publication_names '" + s.cfg.Publication + "'", "messages 'true'"}
+	args := []string{"publication_names '" + s.cfg.Publication + "'", "messages 'true'"}
+	if s.serverVersion >= 140000 && s.cfg.Protocol != 1 {
+		sp, err := newSpool(filepath.Join(s.cfg.SpoolDir, s.cfg.Slot))
+		if err != nil {
+			return err
+		}
+		defer sp.close()
+		s.spool = sp
+		args = append(args, "proto_version '2'", "streaming 'on'")
+	} else {
+		args = append(args, "proto_version '1'")
+	}
 	if err := pglogrepl.StartReplication(ctx, conn, s.cfg.Slot, pglogrepl.LSN(start),
 		pglogrepl.StartReplicationOptions{PluginArgs: args, Mode: pglogrepl.LogicalReplication}); err != nil {
 		return fmt.Errorf("pgcdc: start replication at %s: %w", pglogrepl.LSN(start), err)
@@ -455,6 +499,11 @@ func (s *Source) handle(ctx context.Context, data []byte, lsn uint64) error {
 	if len(data) == 0 {
 		return nil
 	}
+	if s.spool != nil {
+		if handled, err := s.handleStream(ctx, data, lsn); handled || err != nil {
+			return err
+		}
+	}
 	switch data[0] {
 	case 'I', 'U', 'D':
 		m, err := s.parseChange(data, lsn)
@@ -526,11 +575,16 @@ func (s *Source) emit(ctx context.Context, rel *relation, op schemas.Op, before,
 }
 
 func (s *Source) record(rel *relation, ev *schemas.Event) (*kgo.Record, error) {
-	value, err := s.enc.AppendValue(make([]byte, 0, 512), ev)
+	return recordOf(s.enc, rel, ev)
+}
+
+// recordOf encodes an event as a Kafka record with enc.
+func recordOf(enc *envelope.Encoder, rel *relation, ev *schemas.Event) (*kgo.Record, error) {
+	value, err := enc.AppendValue(make([]byte, 0, 512), ev)
 	if err != nil {
 		return nil, fmt.Errorf("pgcdc: encode %s event of %s: %w", ev.Op, rel.table, err)
 	}
-	key, ok, err := s.enc.AppendKey(nil, ev)
+	key, ok, err := enc.AppendKey(nil, ev)
 	if err != nil {
 		return nil, fmt.Errorf("pgcdc: encode key of %s: %w", rel.table, err)
 	}
