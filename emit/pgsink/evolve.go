@@ -150,9 +150,7 @@ func (s *Sink) shapeOf(ctx context.Context, tx pgx.Tx, sch *schemas.Schema) (*sh
 	for i, f := range sch.Fields {
 		sh.cols = append(sh.cols, column{field: i, quoted: ident(f.Name), cast: t.cols[f.Name]})
 	}
-	for _, k := range sch.Key {
-		sh.key = append(sh.key, k)
-	}
+	sh.key = append(sh.key, sch.Key...) // cols are in field order
 	s.mu.shapes[sch] = sh
 	return sh, nil
 }
