@@ -3,6 +3,7 @@ package pgsink
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/heliosdb/helios-etl/schemas"
 )
@@ -64,6 +66,10 @@ type pending struct {
 type entry struct {
 	del bool
 	row []schemas.Value // the after image; the before image for a delete
+	// fresh: the key's first change in the batch is an insert, so the
+	// target should not have the row (unless a change was delivered twice
+	// upstream: see upsert).
+	fresh bool
 }
 
 func (a *applier) count(table string, op schemas.Op) {
@@ -130,7 +136,7 @@ func (a *applier) add(ctx context.Context, ev *schemas.Event) error {
 					return err
 				}
 				if oldKey != newKey {
-					p.set(oldKey, true, ev.Before)
+					p.set(oldKey, true, false, ev.Before)
 				}
 			}
 		}
@@ -138,7 +144,7 @@ func (a *applier) add(ctx context.Context, ev *schemas.Event) error {
 		if err != nil {
 			return err
 		}
-		p.set(key, false, ev.After)
+		p.set(key, false, ev.Op == schemas.OpCreate, ev.After)
 	case schemas.OpDelete:
 		row := ev.Before
 		if row == nil {
@@ -148,7 +154,7 @@ func (a *applier) add(ctx context.Context, ev *schemas.Event) error {
 		if kerr != nil {
 			return kerr
 		}
-		p.set(key, true, row)
+		p.set(key, true, false, row)
 	default:
 		err = fmt.Errorf("unknown operation %v", ev.Op)
 	}
@@ -160,11 +166,11 @@ func (a *applier) add(ctx context.Context, ev *schemas.Event) error {
 
 // set records the last change of a key. An update that leaves columns
 // unchanged takes their values from an earlier change of the same key in
-// the batch, when there is one.
-func (p *pending) set(key string, del bool, row []schemas.Value) {
+// the batch, when there is one. insert says the change is an insert.
+func (p *pending) set(key string, del, insert bool, row []schemas.Value) {
 	e := p.entries[key]
 	if e == nil {
-		e = &entry{}
+		e = &entry{fresh: insert}
 		p.entries[key] = e
 		p.order = append(p.order, e)
 	} else if !del && !e.del && hasUnchanged(row) {
@@ -246,6 +252,9 @@ func (a *applier) flush(ctx context.Context, name string) error {
 				mask = append(mask, '0')
 			}
 		}
+		if e.fresh {
+			mask = append(mask, 'f')
+		}
 		m := string(mask)
 		if _, ok := groups[m]; !ok {
 			groupOrder = append(groupOrder, m)
@@ -265,7 +274,7 @@ func (a *applier) flush(ctx context.Context, name string) error {
 				cols = append(cols, c)
 			}
 		}
-		if err := a.upsert(ctx, sh, cols, groups[m]); err != nil {
+		if err := a.upsert(ctx, sh, cols, groups[m], strings.HasSuffix(m, "f")); err != nil {
 			return err
 		}
 		a.written[[2]string{name, "upsert"}] += len(groups[m])
@@ -339,9 +348,19 @@ func (a *applier) deleteRows(ctx context.Context, sh *shape, rows [][]schemas.Va
 // unchanged). Small sets go through unnest of text arrays, large ones
 // through COPY into a staging table of text columns; both cast the text
 // to the target's types in SQL, so values arrive exactly as their text.
-func (a *applier) upsert(ctx context.Context, sh *shape, cols []column, rows [][]schemas.Value) error {
+func (a *applier) upsert(ctx context.Context, sh *shape, cols []column, rows [][]schemas.Value, fresh bool) error {
 	var src string
 	var args []any
+	if fresh && len(rows) >= a.s.cfg.CopyThreshold {
+		// Rows inserted at the source: COPY them straight into the
+		// target, as a plain COPY would. Should one exist already (a
+		// change the CDC source delivered twice), the savepoint undoes
+		// the COPY and the merge below applies them.
+		done, err := a.copyDirect(ctx, sh, cols, rows)
+		if err != nil || done {
+			return err
+		}
+	}
 	if len(rows) >= a.s.cfg.CopyThreshold {
 		stage, err := a.stage(ctx, cols, rows)
 		if err != nil {
@@ -448,6 +467,51 @@ func (a *applier) stage(ctx context.Context, cols []column, rows [][]schemas.Val
 		}
 		a.staged[name] = true
 	}
+	data, err := a.copyData(cols, rows)
+	if err != nil {
+		return "", err
+	}
+	if _, err := a.tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(data), "COPY "+name+" FROM STDIN"); err != nil {
+		return "", fmt.Errorf("copy into staging table: %w", err)
+	}
+	return name, nil
+}
+
+// copyDirect copies rows into the target table under a savepoint. It
+// returns false, with the savepoint rolled back, when a row's key exists.
+func (a *applier) copyDirect(ctx context.Context, sh *shape, cols []column, rows [][]schemas.Value) (bool, error) {
+	data, err := a.copyData(cols, rows)
+	if err != nil {
+		return false, err
+	}
+	sp, err := a.tx.Begin(ctx)
+	if err != nil {
+		return false, fmt.Errorf("savepoint: %w", err)
+	}
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.quoted
+	}
+	_, err = sp.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(data), "COPY "+sh.t.quoted+" ("+strings.Join(names, ", ")+") FROM STDIN")
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23505" {
+		if rerr := sp.Rollback(ctx); rerr != nil {
+			return false, fmt.Errorf("roll back to savepoint: %w", rerr)
+		}
+		a.s.m.directFallbacks.Inc()
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("copy into %s: %w", sh.t.display, err)
+	}
+	if err := sp.Commit(ctx); err != nil {
+		return false, fmt.Errorf("release savepoint: %w", err)
+	}
+	return true, nil
+}
+
+// copyData renders rows in COPY's text format.
+func (a *applier) copyData(cols []column, rows [][]schemas.Value) ([]byte, error) {
 	data := make([]byte, 0, 64*len(rows)*len(cols))
 	for _, row := range rows {
 		for i, c := range cols {
@@ -460,17 +524,14 @@ func (a *applier) stage(ctx context.Context, cols []column, rows [][]schemas.Val
 			}
 			b, err := appendText(a.buf[:0], row[c.field])
 			if err != nil {
-				return "", fmt.Errorf("column %s: %w", c.quoted, err)
+				return nil, fmt.Errorf("column %s: %w", c.quoted, err)
 			}
 			a.buf = b
 			data = appendCopyText(data, b)
 		}
 		data = append(data, '\n')
 	}
-	if _, err := a.tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(data), "COPY "+name+" FROM STDIN"); err != nil {
-		return "", fmt.Errorf("copy into staging table: %w", err)
-	}
-	return name, nil
+	return data, nil
 }
 
 // appendCopyText appends b escaped for COPY's text format.

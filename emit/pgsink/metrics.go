@@ -13,6 +13,8 @@ type metrics struct {
 	latency    prometheus.Histogram
 	batch      prometheus.Histogram
 	errors     prometheus.Counter
+
+	directFallbacks prometheus.Counter
 }
 
 func newMetrics(sink string, reg prometheus.Registerer) (*metrics, error) {
@@ -34,11 +36,13 @@ func newMetrics(sink string, reg prometheus.Registerer) (*metrics, error) {
 			Buckets: prometheus.ExponentialBuckets(1, 4, 10)}),
 		errors: prometheus.NewCounter(prometheus.CounterOpts{Name: "etl_sink_apply_errors_total", ConstLabels: cl,
 			Help: "Batches whose transaction failed and was rolled back."}),
+		directFallbacks: prometheus.NewCounter(prometheus.CounterOpts{Name: "etl_sink_direct_copy_fallbacks_total", ConstLabels: cl,
+			Help: "Sets of inserted rows whose direct COPY found an existing key and went through the staging merge instead."}),
 	}
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.rows, m.written, m.duplicates, m.latency, m.batch, m.errors} {
+	for _, c := range []prometheus.Collector{m.rows, m.written, m.duplicates, m.latency, m.batch, m.errors, m.directFallbacks} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("pgsink: register metrics: %w", err)
 		}
