@@ -47,7 +47,7 @@ func TestSinkPostgresExactlyOnce(t *testing.T) {
 	startSink := func(name string) *proc {
 		return startProc(t, name, "sink", "postgres", "--brokers", strings.Join(e.brokers, ","),
 			"--topics", e.topic("src"), "--target-dsn", e.dsn, "--target-schema", target, "--group", group,
-			"--evolve", "--metrics-addr", "127.0.0.1:0", "--batch-size", "5000", "--session-timeout", "6s")
+			"--create-tables", "--evolve", "--metrics-addr", "127.0.0.1:0", "--batch-size", "5000", "--session-timeout", "6s")
 	}
 	sink := startSink("sink0")
 	applied := func() int64 {

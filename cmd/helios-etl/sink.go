@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/plugin/kprom"
@@ -30,10 +32,10 @@ func newSinkCmd() *cobra.Command {
 // sinkPGFlags are the flags of 'sink postgres'; their names are a contract
 // with scripts and tools.
 type sinkPGFlags struct {
-	config, brokers, topics, topicRegex, dsn, schema, group, name, dlq, metricsAddr string
-	createTables, evolve, noDLQ                                                     bool
-	batchSize, copyThreshold                                                        int
-	batchWait, sessionTimeout                                                       time.Duration
+	config, brokers, topics, topicRegex, dsn, schema, group, dlq, metricsAddr string
+	createTables, evolve, noDLQ                                               bool
+	batchSize, copyThreshold                                                  int
+	batchWait, sessionTimeout                                                 time.Duration
 }
 
 func newSinkPostgresCmd() *cobra.Command {
@@ -52,79 +54,121 @@ consumer starts from them: a crash or SIGKILL neither loses nor applies a
 change twice. Several instances with the same --group share the partitions.
 
 Records that cannot be decoded or that the target rejects go to the dead-letter
-topic <group>.dlq with the reason in headers; a schema change the target cannot
+topic <group><etl.dlq_topic_suffix> (<group>-dlq by default) with the reason in headers; a schema change the target cannot
 take (without --evolve) stops the sink with an error naming table and column.`,
 		Example: `  helios-etl sink postgres --brokers kafka:9092 --topics helios.public.orders --target-dsn postgres://etl@dw/analytics --target-schema shop
   helios-etl sink postgres --brokers kafka:9092 --topic-regex '^helios\.public\..*' --target-dsn $DSN --evolve`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadOrDefault(f.config)
+			cfg, err := sinkPostgresConfig(cmd, f)
 			if err != nil {
 				fmt.Fprintln(cmd.ErrOrStderr(), err)
 				return exitError{code: 2}
 			}
-			if cmd.Flags().Changed("brokers") {
-				cfg.Kafka.Brokers = splitList(f.brokers)
-			}
-			if cmd.Flags().Changed("metrics-addr") {
-				cfg.Monitoring.MetricsAddr = f.metricsAddr
-			}
-			var problems []error
-			if len(cfg.Kafka.Brokers) == 0 {
-				problems = append(problems, errors.New("--brokers (or kafka.brokers) is required"))
-			}
-			if (f.topics == "") == (f.topicRegex == "") {
-				problems = append(problems, errors.New("give exactly one of --topics and --topic-regex"))
-			}
-			if f.dsn == "" {
-				problems = append(problems, errors.New("--target-dsn is required"))
-			}
-			if err := errors.Join(problems...); err != nil {
-				fmt.Fprintln(cmd.ErrOrStderr(), err)
-				return exitError{code: 2}
-			}
-			if f.group == "" {
-				f.group = "helios-sink-postgres"
-			}
-			if f.name == "" {
-				f.name = f.group
-			}
-			if f.dlq == "" && !f.noDLQ {
-				f.dlq = f.group + ".dlq"
-			}
-			if f.noDLQ {
-				f.dlq = ""
-			}
-			return runSinkPostgres(cmd.Context(), cfg.Kafka, cfg.Monitoring, f, cmd.ErrOrStderr())
+			return runSinkPostgres(cmd.Context(), cfg, f.noDLQ, f.dlq, cmd.ErrOrStderr())
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.config, "config", "", "configuration file (TOML) for [kafka] and [monitoring]")
+	fl.StringVar(&f.config, "config", "", "configuration file (TOML): [sink.postgres], [kafka], [etl], [monitoring]")
 	fl.StringVar(&f.brokers, "brokers", "", "Kafka seed brokers, comma-separated (kafka.brokers)")
-	fl.StringVar(&f.topics, "topics", "", "change topics to consume, comma-separated")
-	fl.StringVar(&f.topicRegex, "topic-regex", "", "consume every topic matching this regular expression")
-	fl.StringVar(&f.dsn, "target-dsn", "", "PostgreSQL DSN of the target database")
-	fl.StringVar(&f.schema, "target-schema", "public", "schema of the target tables and of the offsets table")
-	fl.StringVar(&f.group, "group", "", "consumer group (default helios-sink-postgres)")
-	fl.StringVar(&f.name, "name", "", "sink name in the offsets table (default: the group)")
-	fl.StringVar(&f.dlq, "dlq-topic", "", "dead-letter topic (default <group>.dlq)")
+	d := defaultConfig().Sink.Postgres
+	fl.StringVar(&f.topics, "topics", "", "change topics to consume, comma-separated (sink.postgres.topics)")
+	fl.StringVar(&f.topicRegex, "topic-regex", "", "consume every topic matching this regular expression (sink.postgres.topic_regex)")
+	fl.StringVar(&f.dsn, "target-dsn", "", "PostgreSQL DSN of the target database (sink.postgres.dsn)")
+	fl.StringVar(&f.schema, "target-schema", d.Schema, "schema of the target tables and of the offsets table (sink.postgres.schema)")
+	fl.StringVar(&f.group, "group", d.Group, "consumer group, and the sink's name in the offsets table (sink.postgres.group)")
+	fl.StringVar(&f.dlq, "dlq-topic", "", "dead-letter topic (default <group><etl.dlq_topic_suffix>)")
 	fl.BoolVar(&f.noDLQ, "no-dlq", false, "stop on a bad record instead of sending it to the dead-letter topic")
-	fl.BoolVar(&f.createTables, "create-tables", true, "create missing target tables from the change schema")
-	fl.BoolVar(&f.evolve, "evolve", false, "add new columns and widen column types when the source's schema changes")
-	fl.IntVar(&f.batchSize, "batch-size", 20000, "most records per transaction")
-	fl.DurationVar(&f.batchWait, "batch-wait", 50*time.Millisecond, "how long to wait for a fuller batch once records arrive")
-	fl.DurationVar(&f.sessionTimeout, "session-timeout", 10*time.Second, "consumer group session timeout: how soon the partitions of a crashed instance move on")
-	fl.IntVar(&f.copyThreshold, "copy-threshold", 2000, "upserts per table in a batch from which COPY into a staging table is used")
+	fl.BoolVar(&f.createTables, "create-tables", d.CreateTables, "create missing target tables from the change schema (sink.postgres.create_tables)")
+	fl.BoolVar(&f.evolve, "evolve", d.Evolve, "add new columns and widen column types when the source's schema changes (sink.postgres.evolve)")
+	fl.IntVar(&f.batchSize, "batch-size", d.BatchSize, "most records per transaction (sink.postgres.batch_size)")
+	fl.DurationVar(&f.batchWait, "batch-wait", time.Duration(d.BatchTimeout), "how long to wait for a fuller batch once records arrive (sink.postgres.batch_timeout)")
+	fl.DurationVar(&f.sessionTimeout, "session-timeout", time.Duration(d.SessionTimeout), "how soon the partitions of a crashed instance move on (sink.postgres.session_timeout)")
+	fl.IntVar(&f.copyThreshold, "copy-threshold", d.CopyThreshold, "upserts of a table in a batch from which COPY is used (sink.postgres.copy_threshold)")
 	fl.StringVar(&f.metricsAddr, "metrics-addr", "", "Prometheus listener host:port (monitoring.metrics_addr)")
 	return cmd
 }
 
-func runSinkPostgres(ctx context.Context, kc config.Kafka, mon config.Monitoring, f sinkPGFlags, stderr io.Writer) error {
-	log := newLogger(mon, stderr)
-	reg := newRegistry()
-	pcfg, err := pgxpool.ParseConfig(f.dsn)
+// defaultConfig is the configuration of an empty file, for flag defaults.
+func defaultConfig() *config.Config {
+	c, err := config.Parse("(defaults)", nil, func(string) (string, bool) { return "", false })
 	if err != nil {
-		return fmt.Errorf("target dsn: %w", err)
+		panic("the defaults do not validate: " + err.Error())
+	}
+	return c
+}
+
+// sinkPostgresConfig loads the file (or the defaults) and applies the flags
+// that were given, then checks what the command needs.
+func sinkPostgresConfig(cmd *cobra.Command, f sinkPGFlags) (*config.Config, error) {
+	cfg, err := loadOrDefault(f.config)
+	if err != nil {
+		return nil, err
+	}
+	changed := cmd.Flags().Changed
+	sp := &cfg.Sink.Postgres
+	if changed("brokers") {
+		cfg.Kafka.Brokers = splitList(f.brokers)
+	}
+	if changed("metrics-addr") {
+		cfg.Monitoring.MetricsAddr = f.metricsAddr
+	}
+	if changed("topics") {
+		sp.Topics, sp.TopicRegex = splitList(f.topics), ""
+	}
+	if changed("topic-regex") {
+		sp.Topics, sp.TopicRegex = nil, f.topicRegex
+	}
+	if changed("target-dsn") {
+		sp.DSN = f.dsn
+	}
+	if changed("target-schema") {
+		sp.Schema = f.schema
+	}
+	if changed("group") {
+		sp.Group = f.group
+	}
+	if changed("create-tables") {
+		sp.CreateTables = f.createTables
+	}
+	if changed("evolve") {
+		sp.Evolve = f.evolve
+	}
+	if changed("batch-size") {
+		sp.BatchSize = f.batchSize
+	}
+	if changed("batch-wait") {
+		sp.BatchTimeout = config.Duration(f.batchWait)
+	}
+	if changed("session-timeout") {
+		sp.SessionTimeout = config.Duration(f.sessionTimeout)
+	}
+	if changed("copy-threshold") {
+		sp.CopyThreshold = f.copyThreshold
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	var problems []error
+	if len(cfg.Kafka.Brokers) == 0 {
+		problems = append(problems, errors.New("--brokers (or kafka.brokers) is required"))
+	}
+	if len(sp.Topics) == 0 && sp.TopicRegex == "" {
+		problems = append(problems, errors.New("give --topics or --topic-regex (or sink.postgres.topics or topic_regex)"))
+	}
+	if sp.DSN == "" {
+		problems = append(problems, errors.New("--target-dsn (or sink.postgres.dsn) is required"))
+	}
+	return cfg, errors.Join(problems...)
+}
+
+func runSinkPostgres(ctx context.Context, cfg *config.Config, noDLQ bool, dlq string, stderr io.Writer) error {
+	sp := cfg.Sink.Postgres
+	log := newLogger(cfg.Monitoring, stderr)
+	reg := newRegistry()
+	pcfg, err := pgxpool.ParseConfig(sp.DSN)
+	if err != nil {
+		return fmt.Errorf("sink.postgres.dsn: %w", err)
 	}
 	pcfg.MaxConns = 2
 	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
@@ -132,51 +176,89 @@ func runSinkPostgres(ctx context.Context, kc config.Kafka, mon config.Monitoring
 		return fmt.Errorf("connect to the target: %w", err)
 	}
 	defer pool.Close()
-	sink, err := pgsink.New(pool, pgsink.Config{Name: f.name, Schema: f.schema, CreateTables: f.createTables,
-		Evolve: f.evolve, CopyThreshold: f.copyThreshold}, pgsink.WithLogger(log), pgsink.WithRegisterer(reg))
+	sink, err := pgsink.New(pool, pgsink.Config{Name: sp.Group, Schema: sp.Schema, CreateTables: sp.CreateTables,
+		Evolve: sp.Evolve, CopyThreshold: sp.CopyThreshold}, pgsink.WithLogger(log), pgsink.WithRegisterer(reg))
 	if err != nil {
 		return err
 	}
-	opts, err := kafkaOpts(kc)
+	switch {
+	case noDLQ:
+		dlq = ""
+	case dlq == "":
+		dlq = sp.Group + cfg.ETL.DLQTopicSuffix
+	}
+	cons, cl, err := newSinkConsumer(cfg.Kafka, sinkConsumerSettings{topics: sp.Topics, topicRegex: sp.TopicRegex, group: sp.Group,
+		batchSize: sp.BatchSize, batchWait: time.Duration(sp.BatchTimeout), sessionTimeout: time.Duration(sp.SessionTimeout), dlq: dlq},
+		sink, sink, log, reg)
 	if err != nil {
 		return err
 	}
-	topics := splitList(f.topics)
-	if f.topicRegex != "" {
-		topics = []string{f.topicRegex}
+	defer cl.CloseAllowingRebalance()
+	log.Info("sink postgres starting", "group", sp.Group, "topics", sp.Topics, "topic_regex", sp.TopicRegex, "target_schema", sp.Schema, "dlq", dlq)
+	return runConsumer(ctx, cons, cfg.Monitoring.MetricsAddr, reg, log)
+}
+
+// sinkConsumerSettings are what the sink commands share.
+type sinkConsumerSettings struct {
+	topics                    []string
+	topicRegex, group, dlq    string
+	batchSize                 int
+	batchWait, sessionTimeout time.Duration
+}
+
+// newSinkConsumer builds the group consumer of a sink command; resume is
+// the sink's stored offsets, or nil. The caller closes the client with
+// CloseAllowingRebalance.
+func newSinkConsumer(k config.Kafka, st sinkConsumerSettings, sink emit.Sink, resume emit.Resumer, log *slog.Logger, reg *prometheus.Registry) (*emit.Consumer, *kgo.Client, error) {
+	opts, err := kafkaOpts(k)
+	if err != nil {
+		return nil, nil, err
+	}
+	topics := st.topics
+	if st.topicRegex != "" {
+		topics = []string{st.topicRegex}
 		opts = append(opts, kgo.ConsumeRegex(), kgo.MetadataMaxAge(10*time.Second))
 	}
 	opts = append(opts,
 		kgo.WithHooks(kprom.NewMetrics("etl_kafka", kprom.Registerer(reg))),
-		kgo.ConsumerGroup(f.group),
+		kgo.ConsumerGroup(st.group),
 		kgo.ConsumeTopics(topics...),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
 		kgo.BlockRebalanceOnPoll(),
 		kgo.AutoCommitMarks(),
-		kgo.AdjustFetchOffsetsFn(emit.ResumeFrom(sink)),
 		kgo.AllowAutoTopicCreation(),
-		kgo.SessionTimeout(f.sessionTimeout),
+		kgo.SessionTimeout(st.sessionTimeout),
+		kgo.RecordRetries(1<<30),
+		kgo.ProducerLinger(2*time.Millisecond),
 	)
+	if resume != nil {
+		opts = append(opts, kgo.AdjustFetchOffsetsFn(emit.ResumeFrom(resume)))
+	}
 	cl, err := kgo.NewClient(opts...)
 	if err != nil {
-		return fmt.Errorf("kafka client: %w", err)
+		return nil, nil, fmt.Errorf("kafka client: %w", err)
 	}
-	defer cl.CloseAllowingRebalance()
-	cons, err := emit.NewConsumer(cl, sink, emit.ConsumerConfig{Name: f.name, BatchSize: f.batchSize, BatchWait: f.batchWait,
-		DLQTopic: f.dlq}, log, reg)
+	cons, err := emit.NewConsumer(cl, sink, emit.ConsumerConfig{Name: st.group, BatchSize: st.batchSize, BatchWait: st.batchWait,
+		DLQTopic: st.dlq}, log, reg)
 	if err != nil {
-		return err
+		cl.Close()
+		return nil, nil, err
 	}
-	log.Info("sink postgres starting", "group", f.group, "topics", topics, "target_schema", f.schema, "dlq", f.dlq)
+	return cons, cl, nil
+}
+
+// runConsumer runs the consumer and the metrics server until ctx ends or
+// the consumer fails.
+func runConsumer(ctx context.Context, cons *emit.Consumer, metricsAddr string, reg *prometheus.Registry, log *slog.Logger) error {
 	g, gctx := errgroup.WithContext(ctx)
 	runCtx, stop := context.WithCancel(gctx)
-	g.Go(func() error { return serveMetrics(runCtx, mon.MetricsAddr, reg, log) })
+	g.Go(func() error { return serveMetrics(runCtx, metricsAddr, reg, log) })
 	g.Go(func() error {
 		defer stop()
 		return cons.Run(runCtx)
 	})
-	err = g.Wait()
+	err := g.Wait()
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 		return nil
 	}

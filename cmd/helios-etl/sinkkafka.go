@@ -8,10 +8,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sr"
-	"github.com/twmb/franz-go/plugin/kprom"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/heliosdb/helios-etl/cmd/helios-etl/internal/config"
 	"github.com/heliosdb/helios-etl/emit"
@@ -46,69 +43,104 @@ acknowledged the output.`,
 		Example: `  helios-etl sink kafka --brokers kafka:9092 --topics helios.public.orders --format avro --registry-url http://registry:8081`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadOrDefault(f.config)
+			cfg, err := sinkKafkaConfig(cmd, f)
 			if err != nil {
 				fmt.Fprintln(cmd.ErrOrStderr(), err)
 				return exitError{code: 2}
 			}
-			changed := cmd.Flags().Changed
-			if changed("brokers") {
-				cfg.Kafka.Brokers = splitList(f.brokers)
-			}
-			if changed("metrics-addr") {
-				cfg.Monitoring.MetricsAddr = f.metricsAddr
-			}
-			if changed("registry-url") {
-				cfg.SchemaRegistry.URL = f.registryURL
-			}
-			var problems []error
-			if len(cfg.Kafka.Brokers) == 0 {
-				problems = append(problems, errors.New("--brokers (or kafka.brokers) is required"))
-			}
-			if (f.topics == "") == (f.topicRegex == "") {
-				problems = append(problems, errors.New("give exactly one of --topics and --topic-regex"))
-			}
-			if f.format == kafkasink.FormatAvro && cfg.SchemaRegistry.URL == "" {
-				problems = append(problems, errors.New("--format avro needs --registry-url (or schema_registry.url)"))
-			}
-			if f.group == "" {
-				f.group = "helios-sink-kafka"
-			}
-			if f.dlq == "" {
-				f.dlq = f.group + ".dlq"
-			}
-			kc := kafkasink.Config{Format: f.format, Topic: f.topic, JSONSchemas: f.jsonSchemas, Compatibility: f.compatibility,
-				OnIncompatible: f.onIncompatible, DLQTopic: f.dlq}
-			if err := errors.Join(append(problems, kc.Validate())...); err != nil {
-				fmt.Fprintln(cmd.ErrOrStderr(), err)
-				return exitError{code: 2}
-			}
-			return runSinkKafka(cmd.Context(), cfg, kc, f, cmd.ErrOrStderr())
+			return runSinkKafka(cmd.Context(), cfg, f.dlq, cmd.ErrOrStderr())
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.config, "config", "", "configuration file (TOML) for [kafka], [schema_registry] and [monitoring]")
+	d := defaultConfig().Sink.Kafka
+	fl.StringVar(&f.config, "config", "", "configuration file (TOML): [sink.kafka], [kafka], [schema_registry], [etl], [monitoring]")
 	fl.StringVar(&f.brokers, "brokers", "", "Kafka seed brokers, comma-separated (kafka.brokers)")
-	fl.StringVar(&f.topics, "topics", "", "change topics to consume, comma-separated")
-	fl.StringVar(&f.topicRegex, "topic-regex", "", "consume every topic matching this regular expression")
-	fl.StringVar(&f.group, "group", "", "consumer group (default helios-sink-kafka)")
-	fl.StringVar(&f.dlq, "dlq-topic", "", "dead-letter topic (default <group>.dlq)")
-	fl.StringVar(&f.format, "format", kafkasink.FormatJSON, "json (Debezium envelope), json-flat (rows) or avro")
-	fl.StringVar(&f.topic, "topic", "", `output topic; {topic} is the source topic (default "{topic}.<format>")`)
-	fl.BoolVar(&f.jsonSchemas, "json-schemas", false, "with --format json: write Kafka Connect's schema section")
+	fl.StringVar(&f.topics, "topics", "", "change topics to consume, comma-separated (sink.kafka.topics)")
+	fl.StringVar(&f.topicRegex, "topic-regex", "", "consume every topic matching this regular expression (sink.kafka.topic_regex)")
+	fl.StringVar(&f.group, "group", d.Group, "consumer group (sink.kafka.group)")
+	fl.StringVar(&f.dlq, "dlq-topic", "", "dead-letter topic (default <group><etl.dlq_topic_suffix>)")
+	fl.StringVar(&f.format, "format", d.Format, "json (Debezium envelope), json-flat (rows) or avro (sink.kafka.format)")
+	fl.StringVar(&f.topic, "topic", d.Topic, `output topic; {topic} is the source topic; empty means "{topic}.<format>" (sink.kafka.topic)`)
+	fl.BoolVar(&f.jsonSchemas, "json-schemas", d.JSONSchemas, "with --format json: write Kafka Connect's schema section (sink.kafka.json_schemas)")
 	fl.StringVar(&f.registryURL, "registry-url", "", "schema registry URL (schema_registry.url)")
-	fl.StringVar(&f.compatibility, "compatibility", "BACKWARD", "compatibility level set on new subjects")
-	fl.StringVar(&f.onIncompatible, "on-incompatible", kafkasink.PolicyFail, "fail or quarantine")
-	fl.IntVar(&f.batchSize, "batch-size", 20000, "most records per batch")
-	fl.DurationVar(&f.batchWait, "batch-wait", 50*time.Millisecond, "how long to wait for a fuller batch once records arrive")
-	fl.DurationVar(&f.sessionTimeout, "session-timeout", 10*time.Second, "consumer group session timeout")
+	fl.StringVar(&f.compatibility, "compatibility", d.Compatibility, "compatibility level set on new subjects (sink.kafka.compatibility)")
+	fl.StringVar(&f.onIncompatible, "on-incompatible", d.OnIncompatible, "fail or quarantine (sink.kafka.on_incompatible)")
+	fl.IntVar(&f.batchSize, "batch-size", d.BatchSize, "most records per batch (sink.kafka.batch_size)")
+	fl.DurationVar(&f.batchWait, "batch-wait", time.Duration(d.BatchTimeout), "how long to wait for a fuller batch once records arrive (sink.kafka.batch_timeout)")
+	fl.DurationVar(&f.sessionTimeout, "session-timeout", time.Duration(d.SessionTimeout), "consumer group session timeout (sink.kafka.session_timeout)")
 	fl.StringVar(&f.metricsAddr, "metrics-addr", "", "Prometheus listener host:port (monitoring.metrics_addr)")
 	return cmd
 }
 
-func runSinkKafka(ctx context.Context, cfg *config.Config, kc kafkasink.Config, f sinkKafkaFlags, stderr io.Writer) error {
+// sinkKafkaConfig loads the file (or the defaults) and applies the flags
+// that were given, then checks what the command needs.
+func sinkKafkaConfig(cmd *cobra.Command, f sinkKafkaFlags) (*config.Config, error) {
+	cfg, err := loadOrDefault(f.config)
+	if err != nil {
+		return nil, err
+	}
+	changed := cmd.Flags().Changed
+	sk := &cfg.Sink.Kafka
+	if changed("brokers") {
+		cfg.Kafka.Brokers = splitList(f.brokers)
+	}
+	if changed("metrics-addr") {
+		cfg.Monitoring.MetricsAddr = f.metricsAddr
+	}
+	if changed("registry-url") {
+		cfg.SchemaRegistry.URL = f.registryURL
+	}
+	if changed("topics") {
+		sk.Topics, sk.TopicRegex = splitList(f.topics), ""
+	}
+	if changed("topic-regex") {
+		sk.Topics, sk.TopicRegex = nil, f.topicRegex
+	}
+	for _, o := range []struct {
+		flag string
+		dst  *string
+		v    string
+	}{{"group", &sk.Group, f.group}, {"format", &sk.Format, f.format}, {"topic", &sk.Topic, f.topic},
+		{"compatibility", &sk.Compatibility, f.compatibility}, {"on-incompatible", &sk.OnIncompatible, f.onIncompatible}} {
+		if changed(o.flag) {
+			*o.dst = o.v
+		}
+	}
+	if changed("json-schemas") {
+		sk.JSONSchemas = f.jsonSchemas
+	}
+	if changed("batch-size") {
+		sk.BatchSize = f.batchSize
+	}
+	if changed("batch-wait") {
+		sk.BatchTimeout = config.Duration(f.batchWait)
+	}
+	if changed("session-timeout") {
+		sk.SessionTimeout = config.Duration(f.sessionTimeout)
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	var problems []error
+	if len(cfg.Kafka.Brokers) == 0 {
+		problems = append(problems, errors.New("--brokers (or kafka.brokers) is required"))
+	}
+	if len(sk.Topics) == 0 && sk.TopicRegex == "" {
+		problems = append(problems, errors.New("give --topics or --topic-regex (or sink.kafka.topics or topic_regex)"))
+	}
+	if sk.Format == kafkasink.FormatAvro && cfg.SchemaRegistry.URL == "" {
+		problems = append(problems, errors.New("--format avro needs --registry-url (or schema_registry.url)"))
+	}
+	return cfg, errors.Join(problems...)
+}
+
+func runSinkKafka(ctx context.Context, cfg *config.Config, dlq string, stderr io.Writer) error {
+	sk := cfg.Sink.Kafka
 	log := newLogger(cfg.Monitoring, stderr)
 	reg := newRegistry()
+	if dlq == "" {
+		dlq = sk.Group + cfg.ETL.DLQTopicSuffix
+	}
 	var registry kafkasink.Registry
 	if cfg.SchemaRegistry.URL != "" {
 		opts := []sr.ClientOpt{sr.URLs(cfg.SchemaRegistry.URL)}
@@ -121,53 +153,26 @@ func runSinkKafka(ctx context.Context, cfg *config.Config, kc kafkasink.Config, 
 		}
 		registry = cl
 	}
-	opts, err := kafkaOpts(cfg.Kafka)
+	// The consumer's client also produces the output: build it first,
+	// then the sink on it.
+	var sink *kafkasink.Sink
+	cons, cl, err := newSinkConsumer(cfg.Kafka, sinkConsumerSettings{topics: sk.Topics, topicRegex: sk.TopicRegex, group: sk.Group,
+		batchSize: sk.BatchSize, batchWait: time.Duration(sk.BatchTimeout), sessionTimeout: time.Duration(sk.SessionTimeout), dlq: dlq},
+		sinkFunc(func(ctx context.Context, b []emit.Record) error { return sink.Write(ctx, b) }), nil, log, reg)
 	if err != nil {
 		return err
-	}
-	topics := splitList(f.topics)
-	if f.topicRegex != "" {
-		topics = []string{f.topicRegex}
-		opts = append(opts, kgo.ConsumeRegex(), kgo.MetadataMaxAge(10*time.Second))
-	}
-	opts = append(opts,
-		kgo.WithHooks(kprom.NewMetrics("etl_kafka", kprom.Registerer(reg))),
-		kgo.ConsumerGroup(f.group),
-		kgo.ConsumeTopics(topics...),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
-		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
-		kgo.BlockRebalanceOnPoll(),
-		kgo.AutoCommitMarks(),
-		kgo.AllowAutoTopicCreation(),
-		kgo.SessionTimeout(f.sessionTimeout),
-		kgo.RecordRetries(1<<30),
-		kgo.ProducerLinger(2*time.Millisecond),
-	)
-	cl, err := kgo.NewClient(opts...)
-	if err != nil {
-		return fmt.Errorf("kafka client: %w", err)
 	}
 	defer cl.CloseAllowingRebalance()
-	sink, err := kafkasink.New(kc, cl, registry, log, reg)
+	sink, err = kafkasink.New(kafkasink.Config{Format: sk.Format, Topic: sk.Topic, JSONSchemas: sk.JSONSchemas,
+		Compatibility: sk.Compatibility, OnIncompatible: sk.OnIncompatible, DLQTopic: dlq}, cl, registry, log, reg)
 	if err != nil {
 		return err
 	}
-	cons, err := emit.NewConsumer(cl, sink, emit.ConsumerConfig{Name: f.group, BatchSize: f.batchSize, BatchWait: f.batchWait,
-		DLQTopic: f.dlq}, log, reg)
-	if err != nil {
-		return err
-	}
-	log.Info("sink kafka starting", "group", f.group, "topics", topics, "format", kc.Format, "dlq", f.dlq)
-	g, gctx := errgroup.WithContext(ctx)
-	runCtx, stop := context.WithCancel(gctx)
-	g.Go(func() error { return serveMetrics(runCtx, cfg.Monitoring.MetricsAddr, reg, log) })
-	g.Go(func() error {
-		defer stop()
-		return cons.Run(runCtx)
-	})
-	err = g.Wait()
-	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		return nil
-	}
-	return err
+	log.Info("sink kafka starting", "group", sk.Group, "topics", sk.Topics, "topic_regex", sk.TopicRegex, "format", sk.Format, "dlq", dlq)
+	return runConsumer(ctx, cons, cfg.Monitoring.MetricsAddr, reg, log)
 }
+
+// sinkFunc adapts a function to emit.Sink.
+type sinkFunc func(ctx context.Context, batch []emit.Record) error
+
+func (f sinkFunc) Write(ctx context.Context, batch []emit.Record) error { return f(ctx, batch) }
