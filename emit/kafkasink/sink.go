@@ -200,9 +200,14 @@ func (s *Sink) Write(ctx context.Context, batch []emit.Record) error {
 		if r.Position() {
 			continue
 		}
-		rec, err := s.encode(ctx, r)
+		rec, refused, err := s.encode(ctx, s.topic(r.Topic), r)
 		if err != nil {
 			return fmt.Errorf("%s/%d@%d: %w", r.Topic, r.Partition, r.Offset, err)
+		}
+		if refused != nil {
+			if rec, err = s.quarantine(r, refused); err != nil {
+				return fmt.Errorf("%s/%d@%d: %w", r.Topic, r.Partition, r.Offset, err)
+			}
 		}
 		out = append(out, rec)
 	}
@@ -218,59 +223,59 @@ func (s *Sink) Write(ctx context.Context, batch []emit.Record) error {
 	return nil
 }
 
-func (s *Sink) encode(ctx context.Context, r *emit.Record) (*kgo.Record, error) {
+// encode returns r's output record for topic. refused is set, and the
+// record nil, when r's schema version is quarantined.
+func (s *Sink) encode(ctx context.Context, topic string, r *emit.Record) (out *kgo.Record, refused, err error) {
 	ev := &r.Event
-	topic := s.topic(r.Topic)
-	out := &kgo.Record{Topic: topic}
-	var err error
+	out = &kgo.Record{Topic: topic}
 	switch s.cfg.Format {
 	case FormatJSON:
 		if out.Value, err = s.mu.env.AppendValue(nil, ev); err != nil {
-			return nil, err
+			return nil, nil, &emit.BadRecordError{Err: err}
 		}
 		key, ok, err := s.mu.env.AppendKey(nil, ev)
 		if err != nil {
-			return nil, err
+			return nil, nil, &emit.BadRecordError{Err: err}
 		}
 		if ok {
 			out.Key = key
 		}
-		return out, nil
+		return out, nil, nil
 	case FormatJSONFlat:
 		if ev.Op == schemas.OpTruncate {
 			out.Value = []byte(`{"__op":"t"}`)
-			return out, nil
+			return out, nil, nil
 		}
 		out.Value = appendFlat(nil, ev)
 		key, ok, err := s.mu.env.AppendKey(nil, ev)
 		if err != nil {
-			return nil, err
+			return nil, nil, &emit.BadRecordError{Err: err}
 		}
 		if ok {
 			out.Key = key
 		}
-		return out, nil
+		return out, nil, nil
 	}
 	if ev.Op == schemas.OpTruncate {
-		return nil, errors.New("kafkasink: truncate events have no Avro form (use a JSON format to forward them)")
+		return nil, nil, &emit.BadRecordError{Err: errors.New("kafkasink: truncate events have no Avro form (use a JSON format to forward them)")}
 	}
 	reg, err := s.register(ctx, topic, ev.Schema)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if reg.refused != nil {
-		return s.quarantine(r, reg.refused)
+		return nil, reg.refused, nil
 	}
 	out.Value, err = reg.codec.appendValue(appendWire(nil, reg.valueID), ev)
 	if err != nil {
-		return nil, &emit.BadRecordError{Err: fmt.Errorf("kafkasink: avro value: %w", err)}
+		return nil, nil, &emit.BadRecordError{Err: fmt.Errorf("kafkasink: avro value: %w", err)}
 	}
 	if reg.codec.keySchema != "" {
 		if out.Key, err = reg.codec.appendKey(appendWire(nil, reg.keyID), ev); err != nil {
-			return nil, &emit.BadRecordError{Err: fmt.Errorf("kafkasink: avro key: %w", err)}
+			return nil, nil, &emit.BadRecordError{Err: fmt.Errorf("kafkasink: avro key: %w", err)}
 		}
 	}
-	return out, nil
+	return out, nil, nil
 }
 
 // quarantine turns r into a DLQ record: its JSON envelope, with the reason.
