@@ -49,9 +49,12 @@
 //
 // # Delivery
 //
-// At least once: Write returns after Kafka acknowledged every record, and
-// the caller commits consumer offsets after it. Exactly-once output through
-// Kafka transactions is not implemented.
+// As an [emit.Sink] (helios-etl sink kafka): at least once. Write returns
+// after Kafka acknowledged every record, and the caller commits consumer
+// offsets after it. As a stage transform ([Sink.Transform]) in an
+// exactly-once stage of package transform/stage: exactly once, the output
+// committing in the stage's Kafka transaction with the input offsets (one
+// output topic per stage).
 //
 // # Concurrency
 //

@@ -1,11 +1,11 @@
 package pgsink
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -467,11 +467,7 @@ func (a *applier) stage(ctx context.Context, cols []column, rows [][]schemas.Val
 		}
 		a.staged[name] = true
 	}
-	data, err := a.copyData(cols, rows)
-	if err != nil {
-		return "", err
-	}
-	if _, err := a.tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(data), "COPY "+name+" FROM STDIN"); err != nil {
+	if _, err := a.tx.Conn().PgConn().CopyFrom(ctx, a.copyReader(cols, rows), "COPY "+name+" FROM STDIN"); err != nil {
 		return "", fmt.Errorf("copy into staging table: %w", err)
 	}
 	return name, nil
@@ -480,10 +476,6 @@ func (a *applier) stage(ctx context.Context, cols []column, rows [][]schemas.Val
 // copyDirect copies rows into the target table under a savepoint. It
 // returns false, with the savepoint rolled back, when a row's key exists.
 func (a *applier) copyDirect(ctx context.Context, sh *shape, cols []column, rows [][]schemas.Value) (bool, error) {
-	data, err := a.copyData(cols, rows)
-	if err != nil {
-		return false, err
-	}
 	sp, err := a.tx.Begin(ctx)
 	if err != nil {
 		return false, fmt.Errorf("savepoint: %w", err)
@@ -492,7 +484,7 @@ func (a *applier) copyDirect(ctx context.Context, sh *shape, cols []column, rows
 	for i, c := range cols {
 		names[i] = c.quoted
 	}
-	_, err = sp.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(data), "COPY "+sh.t.quoted+" ("+strings.Join(names, ", ")+") FROM STDIN")
+	_, err = sp.Conn().PgConn().CopyFrom(ctx, a.copyReader(cols, rows), "COPY "+sh.t.quoted+" ("+strings.Join(names, ", ")+") FROM STDIN")
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && pe.Code == "23505" {
 		if rerr := sp.Rollback(ctx); rerr != nil {
@@ -510,28 +502,59 @@ func (a *applier) copyDirect(ctx context.Context, sh *shape, cols []column, rows
 	return true, nil
 }
 
-// copyData renders rows in COPY's text format.
-func (a *applier) copyData(cols []column, rows [][]schemas.Value) ([]byte, error) {
-	data := make([]byte, 0, 64*len(rows)*len(cols))
-	for _, row := range rows {
-		for i, c := range cols {
-			if i > 0 {
-				data = append(data, '\t')
-			}
-			if c.field >= len(row) || row[c.field].IsNull() {
-				data = append(data, `\N`...)
-				continue
-			}
-			b, err := appendText(a.buf[:0], row[c.field])
-			if err != nil {
-				return nil, fmt.Errorf("column %s: %w", c.quoted, err)
-			}
-			a.buf = b
-			data = appendCopyText(data, b)
+// copyReader renders rows in COPY's text format as they are read, so that
+// rendering overlaps with sending and with the server's parsing.
+func (a *applier) copyReader(cols []column, rows [][]schemas.Value) io.Reader {
+	return &copyText{cols: cols, rows: rows, buf: a.buf}
+}
+
+type copyText struct {
+	cols []column
+	rows [][]schemas.Value
+	next int    // the next row to render
+	out  []byte // rendered, not yet read
+	buf  []byte // one value's text
+}
+
+// copyChunk is about how much copyText renders at a time.
+const copyChunk = 64 << 10
+
+func (c *copyText) Read(p []byte) (int, error) {
+	if len(c.out) == 0 {
+		if c.next == len(c.rows) {
+			return 0, io.EOF
 		}
-		data = append(data, '\n')
+		c.out = c.out[:0]
+		for c.next < len(c.rows) && len(c.out) < copyChunk {
+			if err := c.render(c.rows[c.next]); err != nil {
+				return 0, err
+			}
+			c.next++
+		}
 	}
-	return data, nil
+	n := copy(p, c.out)
+	c.out = c.out[n:]
+	return n, nil
+}
+
+func (c *copyText) render(row []schemas.Value) error {
+	for i, col := range c.cols {
+		if i > 0 {
+			c.out = append(c.out, '\t')
+		}
+		if col.field >= len(row) || row[col.field].IsNull() {
+			c.out = append(c.out, `\N`...)
+			continue
+		}
+		b, err := appendText(c.buf[:0], row[col.field])
+		if err != nil {
+			return fmt.Errorf("column %s: %w", col.quoted, err)
+		}
+		c.buf = b
+		c.out = appendCopyText(c.out, b)
+	}
+	c.out = append(c.out, '\n')
+	return nil
 }
 
 // appendCopyText appends b escaped for COPY's text format.
