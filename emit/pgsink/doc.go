@@ -35,6 +35,10 @@
 // skip in step 1 happens under the row lock, several instances of one sink
 // (same Config.Name, one consumer group) are safe too.
 //
+// Order: changes of one key arrive in one partition (the key picks it), so
+// they apply in order. A truncate has no key: with several partitions per
+// topic it is ordered only with the changes of its own partition.
+//
 // # Tables and types
 //
 // Target tables are named after the source table, in Config.Schema. With
