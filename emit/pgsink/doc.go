@@ -22,7 +22,11 @@
 //     INSERT … SELECT … ON CONFLICT (key) DO UPDATE, from unnested text arrays
 //     for small sets, or, from CopyThreshold rows on, from a temporary
 //     staging table with the target's column types filled by COPY (text
-//     format). Values travel as exact text (decimals as their digits,
+//     format). Rows whose first change in the batch is an insert should not
+//     exist at the target: from CopyThreshold on they are copied straight
+//     into it under a savepoint, and only if a key exists after all (a
+//     change the at-least-once CDC source delivered twice) does the
+//     savepoint roll back and the merge take them. Values travel as exact text (decimals as their digits,
 //     timestamps to the microsecond with BC years and ±infinity, intervals
 //     with months, days and microseconds apart, arrays as literals) and
 //     are cast to the target column's type, never through a float.
@@ -81,4 +85,5 @@
 //	etl_sink_apply_seconds                  histogram: time to apply one batch, commit included
 //	etl_sink_batch_records                  histogram: records per batch
 //	etl_sink_apply_errors_total             batches rolled back
+//	etl_sink_direct_copy_fallbacks_total    inserted rows whose direct COPY met an existing key (merged instead)
 package pgsink
