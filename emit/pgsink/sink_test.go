@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/heliosdb/helios-etl/emit"
 	"github.com/heliosdb/helios-etl/schemas"
@@ -216,5 +217,43 @@ func TestDuplicateInsert(t *testing.T) {
 	}
 	if got, want := dump(t, pool, "SELECT * FROM "+schema+".items"), "(1,a,1.00) | (2,b,2.00) | (3,c,3.00)"; got != want {
 		t.Fatalf("%s, want %s", got, want)
+	}
+}
+
+// TestConcurrentInstances: two instances of one sink hold the same batch
+// (a rebalance moved the partition while the old owner was still
+// writing); the offsets' row lock lets one apply it and the other skip it.
+func TestConcurrentInstances(t *testing.T) {
+	pool, schema := testPool(t)
+	ctx := t.Context()
+	var sinks [2]*Sink
+	for i := range sinks {
+		s, err := New(pool, Config{Name: "shared", Schema: schema, CreateTables: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sinks[i] = s
+	}
+	// Create the table first, so both race on the data only.
+	var r recs
+	if err := sinks[0].Write(ctx, r.add(schemas.OpCreate, testSchema(1), nil, row(0, "x", "0")).take()); err != nil {
+		t.Fatal(err)
+	}
+	for i := int64(1); i <= 100; i++ {
+		r.add(schemas.OpCreate, testSchema(1), nil, row(i, "a", "1"))
+	}
+	batch := r.take()
+	errs := make(chan error, 2)
+	for _, s := range sinks {
+		go func() { errs <- s.Write(ctx, batch) }()
+	}
+	for range sinks {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	skipped := testutil.ToFloat64(sinks[0].m.duplicates) + testutil.ToFloat64(sinks[1].m.duplicates)
+	if skipped != float64(len(batch)) {
+		t.Fatalf("%v records skipped, want %d: one instance applies the batch, the other skips all of it", skipped, len(batch))
 	}
 }
