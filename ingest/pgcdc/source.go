@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pglogrepl"
@@ -74,6 +76,13 @@ type Source struct {
 	cur           *txnState
 	curXid        int64
 	curCommitUs   int64
+
+	// the checkpointer goroutine
+	ckpt *checkpointer
+
+	// the encoder goroutine (see pipeline)
+	out  chan<- emitItem
+	pipe *pipeline
 
 	// protocol 2 streaming of in-progress transactions
 	spool     *spool
@@ -372,6 +381,19 @@ func (s *Source) stream(ctx context.Context, conn *pgconn.PgConn, start uint64) 
 		pglogrepl.StartReplicationOptions{PluginArgs: args, Mode: pglogrepl.LogicalReplication}); err != nil {
 		return fmt.Errorf("pgcdc: start replication at %s: %w", pglogrepl.LSN(start), err)
 	}
+	s.startPipeline(ctx)
+	defer s.drainPipeline()
+	s.startCheckpointer(start)
+	defer s.stopCheckpointer()
+	if s.cfg.HeartbeatInterval > 0 {
+		hctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			s.heartbeat(hctx)
+		}()
+		defer func() { stop(); <-done }()
+	}
 	s.log.Info("streaming", "from", pglogrepl.LSN(start).String())
 	nextStatus := s.deps.Now().Add(s.cfg.StatusInterval)
 	// One deadline context per status interval, not per message.
@@ -437,6 +459,32 @@ func (s *Source) stream(ctx context.Context, conn *pgconn.PgConn, start uint64) 
 	}
 }
 
+const heartbeatPrefix = "helios-etl-heartbeat"
+
+// heartbeat writes a non-transactional logical message every
+// HeartbeatInterval on a connection of its own, until ctx ends. Errors are
+// logged: a missed heartbeat only delays the slot's advance.
+func (s *Source) heartbeat(ctx context.Context) {
+	conn, err := pgx.Connect(ctx, s.cfg.DSN)
+	if err != nil {
+		s.log.Warn("heartbeat connection", "err", err)
+		return
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	t := time.NewTicker(s.cfg.HeartbeatInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if _, err := conn.Exec(ctx, "SELECT pg_logical_emit_message(false, $1, $2)", heartbeatPrefix, s.cfg.Slot); err != nil && ctx.Err() == nil {
+			s.log.Warn("heartbeat", "err", err)
+		}
+	}
+}
+
 // deadline is the receive deadline of the replication loop.
 type deadline struct {
 	ctx    context.Context
@@ -456,10 +504,22 @@ func (d *deadline) stop() {
 
 // status saves the checkpoint, then confirms it to the server: in that order,
 // so the slot is never ahead of the checkpoint.
+//
+// In the replication loop the saving is done by the checkpointer goroutine,
+// so that no disk sync stalls decoding; status then only confirms what it
+// has saved. On shutdown (no checkpointer) it saves itself.
 func (s *Source) status(ctx context.Context, conn *pgconn.PgConn) error {
-	confirmed, _, _ := s.tracker.state()
-	if err := s.saveLSN(confirmed); err != nil {
-		return err
+	var confirmed uint64
+	if s.ckpt != nil {
+		if err := s.ckpt.failed(); err != nil {
+			return err
+		}
+		confirmed = s.ckpt.saved.Load()
+	} else {
+		confirmed, _, _ = s.tracker.state()
+		if err := s.saveLSN(confirmed); err != nil {
+			return err
+		}
 	}
 	if err := pglogrepl.SendStandbyStatusUpdate(ctx, conn, pglogrepl.StandbyStatusUpdate{WALWritePosition: pglogrepl.LSN(confirmed)}); err != nil {
 		return fmt.Errorf("pgcdc: send standby status: %w", err)
@@ -483,6 +543,8 @@ func (s *Source) status(ctx context.Context, conn *pgconn.PgConn) error {
 func (s *Source) shutdown(conn *pgconn.PgConn) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	s.stopCheckpointer()
+	s.drainPipeline()
 	if err := s.deps.Producer.Flush(ctx); err != nil {
 		s.log.Warn("flush on shutdown", "err", err)
 	}
@@ -531,6 +593,12 @@ func (s *Source) handle(ctx context.Context, data []byte, lsn uint64) error {
 		s.cur = nil
 		s.lastCommit = m.CommitTime
 		s.metrics.txns.Inc()
+	case *pglogrepl.LogicalDecodingMessage:
+		// Our heartbeat, outside any transaction: everything before it has
+		// been sent, so with nothing in flight the slot may advance to it.
+		if !m.Transactional && m.Prefix == heartbeatPrefix && s.cur == nil {
+			s.tracker.idleAdvance(lsn)
+		}
 	case *pglogrepl.TruncateMessage:
 		for _, id := range m.RelationIDs {
 			rel, err := s.rel(id, lsn)
@@ -563,24 +631,124 @@ func (s *Source) emit(ctx context.Context, rel *relation, op schemas.Op, before,
 		Source: schemas.Source{Connector: "postgresql", Version: "helios-etl", Name: s.cfg.TopicPrefix, Database: s.dbName,
 			Schema: rel.nsp, Table: rel.name, LSN: lsn, TxID: s.curXid, CommitMicros: s.curCommitUs},
 		TsMicros: s.deps.Now().UnixMicro()}
-	r, err := s.record(rel, &ev)
-	if err != nil {
-		return err
+	// Counted here, in decoding order, so the commit cannot overtake it;
+	// encoded and produced by the encoder goroutine.
+	s.tracker.add(s.cur)
+	select {
+	case s.out <- emitItem{rel: rel, ev: ev, tx: s.cur}:
+	case <-ctx.Done():
+		s.tracker.ack(s.cur, ctx.Err())
+		return ctx.Err()
 	}
-	tx := s.cur
-	s.tracker.add(tx)
-	s.deps.Producer.Produce(ctx, r, func(_ *kgo.Record, err error) { s.tracker.ack(tx, err) })
-	s.metrics.rows.WithLabelValues("cdc", rel.table).Inc()
 	return nil
 }
 
-func (s *Source) record(rel *relation, ev *schemas.Event) (*kgo.Record, error) {
-	return recordOf(s.enc, rel, ev)
+// emitItem is one event on its way from the decoder to the encoder.
+type emitItem struct {
+	rel *relation
+	ev  schemas.Event
+	tx  *txnState
+}
+
+// pipeline is the encoder goroutine: it encodes events and hands them to
+// the producer in the order they were decoded (so per-key order holds),
+// while the replication loop goes on decoding. Its owner is stream, which
+// drains it before it flushes the producer and returns.
+type pipeline struct {
+	out  chan emitItem
+	done chan struct{}
+	once sync.Once
+}
+
+func (s *Source) startPipeline(ctx context.Context) {
+	p := &pipeline{out: make(chan emitItem, 4096), done: make(chan struct{})}
+	s.out, s.pipe = p.out, p
+	// Records must be produced even while shutting down: the flush that
+	// follows the drain waits for them.
+	pctx := context.WithoutCancel(ctx)
+	go func() {
+		defer close(p.done)
+		for it := range p.out {
+			r, err := recordOf(s.enc, it.rel, &it.ev)
+			if err != nil {
+				s.tracker.ack(it.tx, err)
+				continue
+			}
+			tx, table := it.tx, it.rel.table
+			s.deps.Producer.Produce(pctx, r, func(_ *kgo.Record, err error) { s.tracker.ack(tx, err) })
+			s.metrics.rows.WithLabelValues("cdc", table).Inc()
+		}
+	}()
+}
+
+// checkpointer saves the confirmed LSN durably every status interval, off
+// the replication loop; the loop confirms to the server only what it saved.
+type checkpointer struct {
+	saved atomic.Uint64
+	stop  chan struct{}
+	done  chan struct{}
+	once  sync.Once
+	mu    sync.Mutex
+	err   error
+}
+
+func (c *checkpointer) failed() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
+}
+
+func (s *Source) startCheckpointer(start uint64) {
+	c := &checkpointer{stop: make(chan struct{}), done: make(chan struct{})}
+	c.saved.Store(start)
+	s.ckpt = c
+	go func() {
+		defer close(c.done)
+		t := time.NewTicker(s.cfg.StatusInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-c.stop:
+				return
+			case <-t.C:
+			}
+			confirmed, _, _ := s.tracker.state()
+			if err := s.saveLSN(confirmed); err != nil {
+				c.mu.Lock()
+				c.err = err
+				c.mu.Unlock()
+				return
+			}
+			c.saved.Store(confirmed)
+		}
+	}()
+}
+
+// stopCheckpointer stops the checkpointer and waits for it; afterwards
+// status saves by itself. It may be called more than once.
+func (s *Source) stopCheckpointer() {
+	c := s.ckpt
+	if c == nil {
+		return
+	}
+	c.once.Do(func() { close(c.stop) })
+	<-c.done
+	s.ckpt = nil
+}
+
+// drainPipeline stops the encoder goroutine once it has produced every
+// event handed to it; it may be called more than once.
+func (s *Source) drainPipeline() {
+	if s.pipe == nil {
+		return
+	}
+	s.pipe.once.Do(func() { close(s.pipe.out) })
+	<-s.pipe.done
 }
 
 // recordOf encodes an event as a Kafka record with enc.
 func recordOf(enc *envelope.Encoder, rel *relation, ev *schemas.Event) (*kgo.Record, error) {
-	value, err := enc.AppendValue(make([]byte, 0, 512), ev)
+	value, err := enc.AppendValue(make([]byte, 0, 1024), ev)
 	if err != nil {
 		return nil, fmt.Errorf("pgcdc: encode %s event of %s: %w", ev.Op, rel.table, err)
 	}

@@ -163,7 +163,8 @@ type Postgres struct {
 	// TopicPrefix starts the name of every change topic:
 	// <prefix>.<schema>.<table>.
 	TopicPrefix string `toml:"topic_prefix"`
-	// HeartbeatInterval is how often a heartbeat goes to Kafka while the
+	// HeartbeatInterval is how often a heartbeat (a non-transactional
+	// logical message) is written so that the slot advances while the
 	// tables are idle; 0 disables heartbeats.
 	HeartbeatInterval Duration `toml:"heartbeat_interval"`
 	// StatusInterval is how often the confirmed position is reported to the
