@@ -11,7 +11,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sr"
 
-	"github.com/heliosdb/helios-etl/internal/fakeregistry"
+	"github.com/heliosdb/helios-etl/emit/kafkasink/fakeregistry"
 )
 
 // TestSinkKafkaAvroSchemaEvolution runs cdc --json-schemas into Kafka and

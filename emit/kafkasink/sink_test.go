@@ -17,7 +17,7 @@ import (
 	"github.com/twmb/franz-go/pkg/sr"
 
 	"github.com/heliosdb/helios-etl/emit"
-	"github.com/heliosdb/helios-etl/internal/fakeregistry"
+	"github.com/heliosdb/helios-etl/emit/kafkasink/fakeregistry"
 	"github.com/heliosdb/helios-etl/schemas"
 )
 

@@ -6,7 +6,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/sr"
 
-	"github.com/heliosdb/helios-etl/internal/fakeregistry"
+	"github.com/heliosdb/helios-etl/emit/kafkasink/fakeregistry"
 	"github.com/heliosdb/helios-etl/schemas"
 	"github.com/heliosdb/helios-etl/schemas/envelope"
 	"github.com/heliosdb/helios-etl/transform/stage"
