@@ -34,6 +34,9 @@ const (
 	nameYear           = "io.debezium.time.Year"
 	nameMicroDuration  = "io.debezium.time.MicroDuration"
 	nameInterval       = "io.debezium.time.Interval"
+	nameGeometry       = "io.debezium.data.geometry.Geometry"
+	nameGeography      = "io.debezium.data.geometry.Geography"
+	namePoint          = "io.debezium.data.geometry.Point"
 
 	paramSourceType  = "__debezium.source.column.type"
 	paramSourceScale = "__debezium.source.column.scale"
@@ -67,6 +70,7 @@ const (
 	unitStruct        // unknown struct, kept as JSON text
 	unitISO           // ISO text (ZonedTime, ZonedTimestamp, Interval)
 	unitDuration      // MicroDuration: int64 microseconds
+	unitGeometry      // Geometry, Geography, Point struct {wkb, srid[, x, y]}
 )
 
 // fieldCodec is how one field (or array element) is read and written.
@@ -154,6 +158,11 @@ func typeFromConnect(cs *connectSchema) (fieldCodec, error) {
 		t.Kind, fc.unit = schemas.KindInterval, unitISO
 	case nameMicroDuration:
 		t.Kind, fc.unit = schemas.KindInterval, unitDuration
+	case nameGeometry, nameGeography, namePoint:
+		t.Kind, fc.unit = schemas.KindBytes, unitGeometry
+		if t.Source == "" {
+			t.Source = strings.ToLower(cs.Name[strings.LastIndexByte(cs.Name, '.')+1:])
+		}
 	case nameYear:
 		t.Kind = schemas.KindInt32
 		if t.Source == "" {
