@@ -80,7 +80,7 @@ func pgFull() map[string]schemas.Value {
 		"c_int8":     schemas.Int64(math.MaxInt64),
 		"c_num":      dec("12345678.90"),
 		"c_anynum":   dec("3.1415926535897932384626433832795028841971693993751"), // Debezium drops the trailing 0
-		"c_nan":      schemas.Null(),                                              // Debezium writes NaN as null
+		"c_nan":      schemas.Null(),                                             // Debezium writes NaN as null
 		"c_float4":   schemas.Float(schemas.KindFloat32, 1.5),
 		"c_float8":   schemas.Float(schemas.KindFloat64, math.Inf(-1)),
 		"c_bool":     schemas.Bool(true),
