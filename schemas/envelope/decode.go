@@ -138,12 +138,12 @@ func (d *Decoder) Decode(data []byte, hint *schemas.Schema) (schemas.Event, erro
 	case !seen:
 		return ev, &DecodeError{Path: "message", Err: errors.New("schema section without a payload")}
 	case payload != nil:
-		// The payload came before the schema.
-		if ds == nil {
-			return ev, ErrNoSchema
-		}
+		// The payload came before the schema, or there was no schema.
 		if string(payload) == "null" {
 			return ev, ErrTombstone
+		}
+		if ds == nil {
+			return ev, ErrNoSchema
 		}
 		ps := &scanner{b: payload}
 		if ds.flat {
