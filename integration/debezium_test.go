@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -191,6 +192,13 @@ func TestDebeziumConformance(t *testing.T) {
 	hb := byTopic(c.recs, hbTopic)
 	if m := decode(hb[:1]); m[0].Kind != debezium.KindHeartbeat {
 		t.Errorf("heartbeat record decoded as %v", m[0].Kind)
+	}
+	// helios-etl debezium decode reads the same topic and prints the same.
+	out, err := exec.CommandContext(ctx, heliosBinary(t), "debezium", "decode", "--brokers", strings.Join(e.brokers, ","),
+		"--topic", dbzTopic, "--from-beginning", "--max", fmt.Sprint(len(goldenNames)), "--format", "json").CombinedOutput()
+	if lines := strings.Split(strings.TrimSpace(string(out)), "\n"); err != nil || len(lines) != len(goldenNames) ||
+		!strings.Contains(lines[3], `"big":{"unchanged":true}`) || !strings.Contains(lines[6], `"kind":"tombstone"`) {
+		t.Errorf("debezium decode --topic: %v\n%s", err, out)
 	}
 	if os.Getenv(envRecordGolden) == "1" {
 		recordGolden(t, dRecs, goldenNames)

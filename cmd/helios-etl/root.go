@@ -21,6 +21,7 @@ score records, and loads Kafka topics (JSON or Avro) and PostgreSQL tables.`,
 		newConfigCmd(),
 		newCDCCmd(),
 		newDemoCmd(),
+		newDebeziumCmd(),
 	)
 	return root
 }

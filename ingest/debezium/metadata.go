@@ -11,47 +11,47 @@ import (
 // the BEGIN and END markers of a source transaction.
 type Transaction struct {
 	// Status is "BEGIN" or "END".
-	Status string
+	Status string `json:"status"`
 	// ID is the transaction's id; for PostgreSQL "<txId>:<lsn>".
-	ID string
+	ID string `json:"id"`
 	// EventCount is the number of change events in the transaction (END
 	// only).
-	EventCount int64
+	EventCount int64 `json:"event_count"`
 	// DataCollections counts the events per table (END only).
-	DataCollections []CollectionCount
+	DataCollections []CollectionCount `json:"data_collections"`
 	// TsMicros is the event time (Debezium's ts_ms), in microseconds.
-	TsMicros int64
+	TsMicros int64 `json:"ts_us"`
 }
 
 // CollectionCount is the number of events of one table in a transaction.
 type CollectionCount struct {
 	// DataCollection is the table: "schema.table" or "db.table".
-	DataCollection string
-	EventCount     int64
+	DataCollection string `json:"data_collection"`
+	EventCount     int64  `json:"event_count"`
 }
 
 // SchemaChange is an event of the schema change topic ("<topic.prefix>",
 // with include.schema.changes=true; the MySQL, SQL Server, Oracle and Db2
 // connectors write it, PostgreSQL's does not).
 type SchemaChange struct {
-	Database string
-	Schema   string
+	Database string `json:"database"`
+	Schema   string `json:"schema"`
 	// DDL is the statement, as the source logged it.
-	DDL string
+	DDL string `json:"ddl"`
 	// TableChanges are Debezium's tableChanges: what each table became.
-	TableChanges []TableChange
+	TableChanges []TableChange `json:"table_changes"`
 	// TsMicros is the event time (Debezium's ts_ms), in microseconds.
-	TsMicros int64
+	TsMicros int64 `json:"ts_us"`
 }
 
 // TableChange is one entry of a schema change's tableChanges.
 type TableChange struct {
 	// Type is CREATE, ALTER or DROP.
-	Type string
+	Type string `json:"type"`
 	// ID is the table's quoted identifier, for example `"inventory"."orders"`.
-	ID string
+	ID string `json:"id"`
 	// Table is the table's structure (columns, primary key) as JSON text.
-	Table json.RawMessage
+	Table json.RawMessage `json:"table"`
 }
 
 // shape is what a message's payload looks like.
