@@ -49,10 +49,12 @@ unit: ## fast tests only: no services needed, integration tests skip and say why
 	$(GO) test -count=1 ./...
 
 .PHONY: lint
-lint: ## gofmt, go vet and staticcheck
+lint: ## gofmt, go vet, staticcheck, and shellcheck on deploy/dev when installed
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+	@if command -v shellcheck >/dev/null; then echo "shellcheck -x deploy/dev/services.sh"; shellcheck -x deploy/dev/services.sh; \
+	else echo "lint: shellcheck is not installed (apt-get install -y shellcheck): deploy/dev scripts not checked"; fi
 
 .PHONY: fmt
 fmt: ## format the Go code
@@ -61,3 +63,15 @@ fmt: ## format the Go code
 .PHONY: bench
 bench: ## Go benchmarks of the hot paths (figures go in README and issue notes)
 	$(GO) test -run '^$$' -bench . -benchmem ./schemas/...
+
+.PHONY: eval
+eval: ## every evaluation against benchmarks and ground truth
+eval: eval-schema
+
+.PHONY: eval-schema
+eval-schema: ## schema matching: Valentine NYC (../shared/benchmarks or HELIOS_BENCH_DIR) and realistic pairs vs a name-only baseline
+	$(GO) test -count=1 -run '^TestEval' -v ./transform/match
+
+.PHONY: bench-schema
+bench-schema: ## benchmarks of schema inference (1M x 10) and matching (50 x 50) on one core
+	GOMAXPROCS=1 $(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./transform/infer ./transform/match

@@ -10,6 +10,7 @@ import (
 	mrand "math/rand/v2"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -536,5 +537,64 @@ func TestCDCLargeTransactionBoundedMemory(t *testing.T) {
 	}
 	if want := big.NewInt(int64(rows) * int64(rows+1) / 2); sum.Cmp(want) != 0 {
 		t.Errorf("sum of ids = %s, want %s (missing or duplicate rows)", sum, want)
+	}
+}
+
+// TestCDCStreamedTransactions makes the server stream in-progress
+// transactions (logical_decoding_work_mem = 64kB, protocol 2): a committed
+// one with a rolled-back savepoint, and an aborted one. Only the committed
+// rows outside the savepoint may reach Kafka, each once.
+func TestCDCStreamedTransactions(t *testing.T) {
+	t.Parallel()
+	e := newCDCEnv(t)
+	ctx := testContext(t, 3*time.Minute)
+	e.exec(fmt.Sprintf(`CREATE TABLE %s.s (id int PRIMARY KEY, v text)`, e.name))
+	p := e.start("cdc", []string{"s"}, "--snapshot", "never", "--decoding-work-mem", "64kB")
+	waitSlot(t, ctx, e)
+	e.exec(fmt.Sprintf(`BEGIN;
+		INSERT INTO %[1]s.s SELECT g, md5(g::text) FROM generate_series(1, 20000) g;
+		SAVEPOINT sp;
+		INSERT INTO %[1]s.s SELECT g, md5(g::text) FROM generate_series(100001, 105000) g;
+		ROLLBACK TO SAVEPOINT sp;
+		INSERT INTO %[1]s.s VALUES (200000, 'after savepoint');
+		COMMIT;`, e.name))
+	e.exec(fmt.Sprintf(`BEGIN;
+		INSERT INTO %[1]s.s SELECT g, md5(g::text) FROM generate_series(300001, 320000) g;
+		ROLLBACK;`, e.name))
+	e.exec(fmt.Sprintf(`INSERT INTO %s.s VALUES (999999, 'last')`, e.name))
+	hint := &schemas.Schema{Name: "s", Key: []int{0}, Fields: []schemas.Field{
+		{Name: "id", Type: schemas.Type{Kind: schemas.KindInt32}},
+		{Name: "v", Type: schemas.Type{Kind: schemas.KindString}, Nullable: true},
+	}}
+	d := envelope.NewDecoder()
+	ids := map[int64]int{}
+	n := 0
+	c := e.consumer(e.topic("s"))
+	if err := c.until(p.alive(ctx), func(recs []*kgo.Record) bool {
+		for _, r := range recs[n:] {
+			n++
+			ev, err := d.Decode(r.Value, hint)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids[ev.After[0].Int()]++
+		}
+		return ids[999999] > 0
+	}); err != nil {
+		t.Fatalf("%v\n%s", err, p.logText())
+	}
+	for id, count := range ids {
+		switch {
+		case count != 1:
+			t.Errorf("id %d delivered %d times", id, count)
+		case (id > 100000 && id <= 105000) || (id > 300000 && id <= 320000):
+			t.Errorf("id %d from a rolled-back savepoint or an aborted transaction reached Kafka", id)
+		}
+	}
+	if len(ids) != 20002 {
+		t.Errorf("%d distinct ids, want 20002", len(ids))
+	}
+	if !strings.Contains(p.logText(), "streamed transaction committed") {
+		t.Errorf("the server did not stream the transaction (no spool replay in the log)")
 	}
 }

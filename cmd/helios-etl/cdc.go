@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -28,6 +29,7 @@ import (
 // with scripts and tools.
 type cdcFlags struct {
 	config, pg, brokers, tables, topicPrefix, slot, publication, snapshot, stateDir, metricsAddr string
+	decodingWorkMem                                                                              string
 	jsonSchemas                                                                                  bool
 }
 
@@ -69,6 +71,7 @@ at all, the flags are enough.`,
 	fl.StringVar(&f.snapshot, "snapshot", "", "initial, never or initial_only (source.postgres.snapshot)")
 	fl.StringVar(&f.stateDir, "state-dir", "", "state directory (state.dir)")
 	fl.BoolVar(&f.jsonSchemas, "json-schemas", false, "write Kafka Connect's schema section with every record (source.postgres.json_schemas)")
+	fl.StringVar(&f.decodingWorkMem, "decoding-work-mem", "", "logical_decoding_work_mem for the replication session, e.g. 64MB (source.postgres.logical_decoding_work_mem)")
 	fl.StringVar(&f.metricsAddr, "metrics-addr", "", "Prometheus listener host:port (monitoring.metrics_addr)")
 	return cmd
 }
@@ -109,6 +112,9 @@ func cdcConfig(cmd *cobra.Command, f cdcFlags) (*config.Config, error) {
 	if changed("json-schemas") {
 		pg.JSONSchemas = f.jsonSchemas
 	}
+	if changed("decoding-work-mem") {
+		pg.DecodingWorkMem = f.decodingWorkMem
+	}
 	if changed("metrics-addr") {
 		cfg.Monitoring.MetricsAddr = f.metricsAddr
 	}
@@ -135,7 +141,8 @@ func pgcdcConfig(cfg *config.Config) pgcdc.Config {
 	pg := cfg.Source.Postgres
 	c := pgcdc.Config{DSN: pg.DSN, Slot: pg.Slot, Publication: pg.Publication, Tables: pg.Tables,
 		Snapshot: pg.Snapshot, TopicPrefix: pg.TopicPrefix, StatusInterval: time.Duration(pg.StatusInterval),
-		Schemas: pg.JSONSchemas}
+		Schemas: pg.JSONSchemas, DecodingWorkMem: pg.DecodingWorkMem,
+		SpoolDir: filepath.Join(cfg.State.Dir, "spool")}
 	if cfg.Kafka.TopicPartitions > 0 {
 		c.Partitions = int32(cfg.Kafka.TopicPartitions)
 	}
@@ -255,15 +262,32 @@ func (st stateStore) Put(key string, value []byte) error {
 
 var _ pgcdc.Store = stateStore{}
 
-// pgTypes adapts pgvalue's decoders to pgcdc.
-type pgTypes struct{ cat pgvalue.Catalog }
+// pgTypes adapts pgvalue's decoders to pgcdc. When a value does not fit
+// the cached type any more (an enum label added since), it forgets the
+// type, resolves it again and retries once.
+type pgTypes struct{ cat *pgvalue.PgCatalog }
 
 func (t pgTypes) Column(ctx context.Context, oid uint32, typmod int32) (schemas.Type, pgcdc.ValueFunc, error) {
 	d, err := pgvalue.NewDecoder(ctx, oid, typmod, t.cat)
 	if err != nil {
 		return schemas.Type{}, nil, err
 	}
-	return d.Type(), d.Decode, nil
+	decode := func(text []byte) (schemas.Value, error) {
+		v, err := d.Decode(text)
+		if !errors.Is(err, pgvalue.ErrStaleType) {
+			return v, err
+		}
+		t.cat.Reset()
+		rctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		fresh, rerr := pgvalue.NewDecoder(rctx, oid, typmod, t.cat)
+		if rerr != nil {
+			return v, fmt.Errorf("%w (resolving the type again: %v)", err, rerr)
+		}
+		d = fresh
+		return d.Decode(text)
+	}
+	return d.Type(), decode, nil
 }
 
 var _ pgcdc.Types = pgTypes{}

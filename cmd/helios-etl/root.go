@@ -21,6 +21,8 @@ score records, and loads Kafka topics (JSON or Avro) and PostgreSQL tables.`,
 		newConfigCmd(),
 		newCDCCmd(),
 		newDemoCmd(),
+		newBenchCmd(),
+		newSchemaCmd(),
 		newDebeziumCmd(),
 	)
 	return root

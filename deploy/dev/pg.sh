@@ -12,10 +12,11 @@
 
 PG_LINK=$SERVICES_DIR/pg
 
+# pg_bindir: the bin folder of the newest installed PostgreSQL major version.
 pg_bindir() {
 	local d
-	d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
-	[[ -n $d && -x $d/initdb ]] && printf '%s' "$d"
+	d=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n1)
+	[[ -x $d/initdb ]] && printf '%s' "$d"
 }
 
 pg_install() {

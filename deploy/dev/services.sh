@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Real services for development and tests: PostgreSQL, Apache Kafka (KRaft) and,
 # on request, Kafka Connect with the Debezium PostgreSQL connector.
 #
@@ -24,9 +25,10 @@ source "$DEV_DIR/kafka.sh"
 # shellcheck source=connect.sh
 source "$DEV_DIR/connect.sh"
 
+# usage [CODE]: prints the header's usage lines and exits with CODE (default 2).
 usage() {
-	sed -n '4,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
-	exit 2
+	sed -n '/^# Usage:/,/^#   status/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	exit "${1:-2}"
 }
 
 # lock: one up/down at a time per services folder. Started services must not
@@ -51,6 +53,7 @@ cmd_up() {
 	pg_up
 	kafka_up
 	if $connect; then
+		need curl curl
 		connect_up
 	fi
 	log "up: $(cmd_env)"
@@ -91,7 +94,7 @@ main() {
 	down) cmd_down "$@" ;;
 	env) cmd_env "$@" ;;
 	status) cmd_status "$@" ;;
-	-h | --help | help) usage ;;
+	-h | --help | help) usage 0 ;;
 	*) usage ;;
 	esac
 }

@@ -3,6 +3,8 @@ package pgcdc
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -37,6 +39,17 @@ type Config struct {
 	StatusInterval time.Duration
 	// SnapshotBatch is how many rows a snapshot reads per fetch.
 	SnapshotBatch int
+	// Protocol is the pgoutput protocol version: 0 picks 2 (with streaming
+	// of large in-progress transactions) on PostgreSQL 14 and later, else 1.
+	Protocol int
+	// SpoolDir holds the spool files of streamed transactions (default:
+	// the system's temporary directory).
+	SpoolDir string
+	// DecodingWorkMem sets logical_decoding_work_mem for the replication
+	// session ("64kB", "256MB"): how much of a transaction the server
+	// decodes in memory before it spills (protocol 1) or streams it
+	// (protocol 2). Empty keeps the server's setting.
+	DecodingWorkMem string
 	// Schemas writes Kafka Connect's schema section beside each value and
 	// key (JsonConverter's schemas.enable=true).
 	Schemas bool
@@ -65,6 +78,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.StatusInterval == 0 {
 		c.StatusInterval = time.Second
+	}
+	if c.SpoolDir == "" {
+		c.SpoolDir = filepath.Join(os.TempDir(), "helios-etl-spool")
 	}
 	if c.SnapshotBatch == 0 {
 		c.SnapshotBatch = 10_000
@@ -99,6 +115,9 @@ func (c Config) Validate() error {
 	}
 	if c.ReplicationFactor < 1 {
 		errs = append(errs, fmt.Errorf("replication factor %d: want at least 1", c.ReplicationFactor))
+	}
+	if c.Protocol != 0 && c.Protocol != 1 && c.Protocol != 2 {
+		errs = append(errs, fmt.Errorf("protocol %d: want 0 (automatic), 1 or 2", c.Protocol))
 	}
 	if c.StatusInterval < 10*time.Millisecond {
 		errs = append(errs, fmt.Errorf("status interval %s: want at least 10ms", c.StatusInterval))

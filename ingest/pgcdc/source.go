@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -63,15 +64,21 @@ type Source struct {
 	enc     *envelope.Encoder
 	tracker *tracker
 
-	rels        map[uint32]*relation
-	cat         *catalog
-	dbName      string
-	serverWAL   uint64
-	lastSaved   uint64
-	lastCommit  time.Time // commit time of the newest transaction seen
-	cur         *txnState
-	curXid      int64
-	curCommitUs int64
+	rels          map[uint32]*relation
+	cat           *catalog
+	dbName        string
+	serverVersion int
+	serverWAL     uint64
+	lastSaved     uint64
+	lastCommit    time.Time // commit time of the newest transaction seen
+	cur           *txnState
+	curXid        int64
+	curCommitUs   int64
+
+	// protocol 2 streaming of in-progress transactions
+	spool     *spool
+	inStream  bool
+	streamXid uint32
 }
 
 // relation is a table as the stream knows it now.
@@ -214,6 +221,9 @@ func (s *Source) prepare(ctx context.Context, conn *pgx.Conn) error {
 	if level != "logical" {
 		return fmt.Errorf("%w: it is %q; set wal_level = logical in postgresql.conf and restart the server", ErrWalLevel, level)
 	}
+	if err := conn.QueryRow(ctx, "SELECT current_setting('server_version_num')::int").Scan(&s.serverVersion); err != nil {
+		return fmt.Errorf("pgcdc: read server version: %w", err)
+	}
 	if err := conn.QueryRow(ctx, "SELECT current_database()").Scan(&s.dbName); err != nil {
 		return fmt.Errorf("pgcdc: read database name: %w", err)
 	}
@@ -281,6 +291,9 @@ func (s *Source) replicationConn(ctx context.Context) (*pgconn.PgConn, error) {
 		return nil, fmt.Errorf("pgcdc: parse dsn: %w", err)
 	}
 	cfg.RuntimeParams["replication"] = "database"
+	if s.cfg.DecodingWorkMem != "" {
+		cfg.RuntimeParams["logical_decoding_work_mem"] = s.cfg.DecodingWorkMem
+	}
 	for k, v := range pgvalue.RuntimeParams() {
 		cfg.RuntimeParams[k] = v
 	}
@@ -323,13 +336,28 @@ func (s *Source) saveLSN(lsn uint64) error {
 // stream runs the replication loop from start.
 func (s *Source) stream(ctx context.Context, conn *pgconn.PgConn, start uint64) error {
 	s.tracker = newTracker(start)
-	args := []string{"proto_version '1'", "publication_names '" + s.cfg.Publication + "'", "messages 'true'"}
+	args := []string{"publication_names '" + s.cfg.Publication + "'", "messages 'true'"}
+	if s.serverVersion >= 140000 && s.cfg.Protocol != 1 {
+		sp, err := newSpool(filepath.Join(s.cfg.SpoolDir, s.cfg.Slot))
+		if err != nil {
+			return err
+		}
+		defer sp.close()
+		s.spool = sp
+		args = append(args, "proto_version '2'", "streaming 'on'")
+	} else {
+		args = append(args, "proto_version '1'")
+	}
 	if err := pglogrepl.StartReplication(ctx, conn, s.cfg.Slot, pglogrepl.LSN(start),
 		pglogrepl.StartReplicationOptions{PluginArgs: args, Mode: pglogrepl.LogicalReplication}); err != nil {
 		return fmt.Errorf("pgcdc: start replication at %s: %w", pglogrepl.LSN(start), err)
 	}
 	s.log.Info("streaming", "from", pglogrepl.LSN(start).String())
 	nextStatus := s.deps.Now().Add(s.cfg.StatusInterval)
+	// One deadline context per status interval, not per message.
+	var dl deadline
+	dl.reset(ctx, nextStatus)
+	defer dl.stop()
 	for {
 		if err := ctx.Err(); err != nil {
 			return s.shutdown(conn)
@@ -342,10 +370,9 @@ func (s *Source) stream(ctx context.Context, conn *pgconn.PgConn, start uint64) 
 				return err
 			}
 			nextStatus = s.deps.Now().Add(s.cfg.StatusInterval)
+			dl.reset(ctx, nextStatus)
 		}
-		rctx, cancel := context.WithDeadline(ctx, nextStatus)
-		raw, err := conn.ReceiveMessage(rctx)
-		cancel()
+		raw, err := conn.ReceiveMessage(dl.ctx)
 		if err != nil {
 			if ctx.Err() != nil {
 				return s.shutdown(conn)
@@ -374,6 +401,7 @@ func (s *Source) stream(ctx context.Context, conn *pgconn.PgConn, start uint64) 
 				}
 				if ka.ReplyRequested {
 					nextStatus = s.deps.Now()
+					dl.reset(ctx, nextStatus)
 				}
 			case pglogrepl.XLogDataByteID:
 				x, err := pglogrepl.ParseXLogData(m.Data[1:])
@@ -386,6 +414,23 @@ func (s *Source) stream(ctx context.Context, conn *pgconn.PgConn, start uint64) 
 				}
 			}
 		}
+	}
+}
+
+// deadline is the receive deadline of the replication loop.
+type deadline struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func (d *deadline) reset(parent context.Context, t time.Time) {
+	d.stop()
+	d.ctx, d.cancel = context.WithDeadline(parent, t)
+}
+
+func (d *deadline) stop() {
+	if d.cancel != nil {
+		d.cancel()
 	}
 }
 
@@ -429,8 +474,24 @@ func (s *Source) shutdown(conn *pgconn.PgConn) error {
 	return nil
 }
 
-// handle decodes one pgoutput message.
+// handle decodes one pgoutput message. data is only valid during the call.
 func (s *Source) handle(ctx context.Context, data []byte, lsn uint64) error {
+	if len(data) == 0 {
+		return nil
+	}
+	if s.spool != nil {
+		if handled, err := s.handleStream(ctx, data, lsn); handled || err != nil {
+			return err
+		}
+	}
+	switch data[0] {
+	case 'I', 'U', 'D':
+		m, err := s.parseChange(data, lsn)
+		if err != nil {
+			return err
+		}
+		return s.emit(ctx, s.rels[m.relID], m.op, m.before, m.after, lsn)
+	}
 	msg, err := pglogrepl.Parse(data)
 	if err != nil {
 		return fmt.Errorf("pgcdc: parse pgoutput message at %s: %w", pglogrepl.LSN(lsn), err)
@@ -450,42 +511,6 @@ func (s *Source) handle(ctx context.Context, data []byte, lsn uint64) error {
 		s.cur = nil
 		s.lastCommit = m.CommitTime
 		s.metrics.txns.Inc()
-	case *pglogrepl.InsertMessage:
-		rel, err := s.rel(m.RelationID, lsn)
-		if err != nil {
-			return err
-		}
-		after, err := s.tuple(rel, m.Tuple, lsn)
-		if err != nil {
-			return err
-		}
-		return s.emit(ctx, rel, schemas.OpCreate, nil, after, lsn)
-	case *pglogrepl.UpdateMessage:
-		rel, err := s.rel(m.RelationID, lsn)
-		if err != nil {
-			return err
-		}
-		var before []schemas.Value
-		if m.OldTuple != nil {
-			if before, err = s.tuple(rel, m.OldTuple, lsn); err != nil {
-				return err
-			}
-		}
-		after, err := s.tuple(rel, m.NewTuple, lsn)
-		if err != nil {
-			return err
-		}
-		return s.emit(ctx, rel, schemas.OpUpdate, before, after, lsn)
-	case *pglogrepl.DeleteMessage:
-		rel, err := s.rel(m.RelationID, lsn)
-		if err != nil {
-			return err
-		}
-		before, err := s.tuple(rel, m.OldTuple, lsn)
-		if err != nil {
-			return err
-		}
-		return s.emit(ctx, rel, schemas.OpDelete, before, nil, lsn)
 	case *pglogrepl.TruncateMessage:
 		for _, id := range m.RelationIDs {
 			rel, err := s.rel(id, lsn)
@@ -506,34 +531,6 @@ func (s *Source) rel(id uint32, lsn uint64) (*relation, error) {
 		return nil, fmt.Errorf("pgcdc: change at %s for relation %d before its relation message", pglogrepl.LSN(lsn), id)
 	}
 	return rel, nil
-}
-
-// tuple converts a pgoutput tuple to a row.
-func (s *Source) tuple(rel *relation, t *pglogrepl.TupleData, lsn uint64) ([]schemas.Value, error) {
-	if t == nil {
-		return nil, nil
-	}
-	if len(t.Columns) != len(rel.values) {
-		return nil, fmt.Errorf("pgcdc: %s at %s: tuple has %d columns, relation has %d", rel.table, pglogrepl.LSN(lsn), len(t.Columns), len(rel.values))
-	}
-	row := make([]schemas.Value, len(t.Columns))
-	for i, c := range t.Columns {
-		switch c.DataType {
-		case pglogrepl.TupleDataTypeNull:
-			row[i] = schemas.Null()
-		case pglogrepl.TupleDataTypeToast:
-			row[i] = schemas.Unchanged()
-		case pglogrepl.TupleDataTypeText:
-			v, err := rel.values[i](c.Data)
-			if err != nil {
-				return nil, fmt.Errorf("pgcdc: %s.%s at %s: %w", rel.table, rel.schema.Fields[i].Name, pglogrepl.LSN(lsn), err)
-			}
-			row[i] = v
-		default:
-			return nil, fmt.Errorf("pgcdc: %s.%s at %s: unexpected tuple data type %q", rel.table, rel.schema.Fields[i].Name, pglogrepl.LSN(lsn), c.DataType)
-		}
-	}
-	return row, nil
 }
 
 // emit produces one event; its acknowledgement is counted in the current

@@ -48,7 +48,6 @@ type encSchema struct {
 	keyFields  []fieldCodec
 	valueJSON  []byte // {"schema":…,"payload": (when Options.Schemas)
 	keyJSON    []byte
-	sourceName string
 }
 
 // NewEncoder returns an encoder with the given options.

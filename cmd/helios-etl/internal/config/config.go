@@ -162,6 +162,9 @@ type Postgres struct {
 	// JSONSchemas writes Kafka Connect's "schema" section beside every
 	// value and key (JsonConverter's schemas.enable=true).
 	JSONSchemas bool `toml:"json_schemas"`
+	// DecodingWorkMem sets logical_decoding_work_mem on the replication
+	// session; empty keeps the server's setting.
+	DecodingWorkMem string `toml:"logical_decoding_work_mem" example:"\"64MB\""`
 }
 
 func (p Postgres) withDefaults() Postgres {
@@ -190,10 +193,17 @@ func (p Postgres) withDefaults() Postgres {
 // what PostgreSQL takes unquoted, in lower case, up to NAMEDATALEN-1 bytes.
 var pgIdent = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 
+// memSize matches a PostgreSQL memory setting such as "64kB" or "256MB".
+var memSize = regexp.MustCompile(`^[0-9]+(kB|MB|GB)$`)
+
 // Validate checks the [source.postgres] table; keys in problems are relative
 // to it.
 func (p Postgres) Validate() error {
 	var ps []*Error
+	if p.DecodingWorkMem != "" && !memSize.MatchString(p.DecodingWorkMem) {
+		ps = append(ps, problem("logical_decoding_work_mem", `a number with kB, MB or GB, e.g. "64MB" (at least 64kB)`,
+			"invalid memory size %q", p.DecodingWorkMem))
+	}
 	ps = appendIf(ps, checkDSN("dsn", p.DSN))
 	for _, k := range []struct{ key, v string }{{"slot", p.Slot}, {"publication", p.Publication}} {
 		if !pgIdent.MatchString(k.v) {

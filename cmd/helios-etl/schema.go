@@ -1,0 +1,390 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/pelletier/go-toml/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/heliosdb/helios-etl/transform/infer"
+	"github.com/heliosdb/helios-etl/transform/match"
+)
+
+func newSchemaCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "schema",
+		Short: "Infer schemas from files and map one schema onto another",
+	}
+	cmd.AddCommand(newSchemaInferCmd(), newSchemaMatchCmd(), newSchemaKeysCmd())
+	return cmd
+}
+
+func checkFormat(f string) error {
+	if f != "json" && f != "table" {
+		return fmt.Errorf("--format %q: want json or table", f)
+	}
+	return nil
+}
+
+func newSchemaInferCmd() *cobra.Command {
+	var (
+		input  string
+		format string
+		cfg    infer.Config
+	)
+	cmd := &cobra.Command{
+		Use:   "infer",
+		Short: "Infer the schema of a CSV, TSV or JSON Lines file from a sample of its rows",
+		Example: `  helios-etl schema infer --input customers.csv --format json
+  helios-etl schema infer --input events.jsonl --sample-rows -1`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			if input == "" {
+				return errors.New("--input is required")
+			}
+			s, err := infer.InferFile(input, cfg)
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			if format == "json" {
+				return writeJSON(out, s)
+			}
+			return writeSchemaTable(out, input, s)
+		},
+	}
+	cmd.Flags().StringVar(&input, "input", "", "file to read (.csv, .tsv, .jsonl, .ndjson)")
+	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
+	cmd.Flags().IntVar(&cfg.SampleRows, "sample-rows", 10_000, "rows to read; -1 reads the whole file")
+	return cmd
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func writeSchemaTable(w io.Writer, name string, s infer.Schema) error {
+	fmt.Fprintf(w, "%s: %d rows", name, s.Rows)
+	if s.SkippedRows > 0 {
+		fmt.Fprintf(w, ", %d skipped", s.SkippedRows)
+	}
+	fmt.Fprintln(w)
+	for _, e := range s.Skipped {
+		fmt.Fprintf(w, "  skipped %s\n", e)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "COLUMN\tTYPE\tSEMANTIC\tNULLABLE\tUNIQUE\tDISTINCT\tFORMAT\tRANGE")
+	for _, f := range s.Fields {
+		rng := ""
+		if f.Min != "" {
+			rng = f.Min + " .. " + f.Max
+		}
+		d := fmt.Sprint(f.Distinct)
+		if !f.DistinctExact {
+			d = "~" + d
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%v\t%s\t%s\t%s\n", f.Name, f.Type, dash(f.Semantic), yesNo(f.Nullable), yesNo(f.Unique), d, dash(f.Format), dash(rng))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, f := range s.Fields {
+		for _, c := range f.Widened {
+			fmt.Fprintf(w, "  %s widened %s -> %s at line %d (%q): %s\n", f.Name, c.From, c.To, c.Line, c.Value, c.Reason)
+		}
+	}
+	return nil
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// overridesFile is the TOML file given to --overrides.
+type overridesFile struct {
+	Threshold float64           `toml:"threshold"`
+	Overrides map[string]string `toml:"overrides"`
+}
+
+// matchOutput is the JSON printed by `schema match`.
+type matchOutput struct {
+	match.Result
+	SourceRows        int64 `json:"source_rows"`
+	TargetRows        int64 `json:"target_rows"`
+	SourceSkippedRows int64 `json:"source_skipped_rows"`
+	TargetSkippedRows int64 `json:"target_skipped_rows"`
+	Accepted          bool  `json:"accepted"`
+}
+
+func newSchemaMatchCmd() *cobra.Command {
+	var (
+		source, target, format string
+		overrides              []string
+		overridesPath          string
+		threshold              float64
+		accept                 bool
+		statePath              string
+		cfg                    infer.Config
+	)
+	cmd := &cobra.Command{
+		Use:   "match",
+		Short: "Propose a one-to-one mapping from a source schema to a target schema, with confidences",
+		Long: `match infers both schemas from files (the target may have a header and no
+rows), scores every pair of columns on names, types and values, and keeps the
+best one-to-one assignment above the threshold. Overrides always win; with
+--accept the result is stored and reused by later runs on the same schemas.`,
+		Example: `  helios-etl schema match --source crm.csv --target warehouse.csv --format json
+  helios-etl schema match --source a.csv --target b.csv --override cust_no=customer_id --override notes=-`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			if source == "" || target == "" {
+				return errors.New("--source and --target are required")
+			}
+			mc := match.Config{Overrides: map[string]string{}}
+			if overridesPath != "" {
+				b, err := os.ReadFile(overridesPath)
+				if err != nil {
+					return fmt.Errorf("read overrides: %w", err)
+				}
+				var of overridesFile
+				if err := toml.Unmarshal(b, &of); err != nil {
+					return fmt.Errorf("%s: %w", overridesPath, err)
+				}
+				mc.Threshold = of.Threshold
+				for k, v := range of.Overrides {
+					mc.Overrides[k] = v
+				}
+			}
+			for _, o := range overrides {
+				s, t, ok := strings.Cut(o, "=")
+				if !ok {
+					return fmt.Errorf("--override %q: want source=target (or source=- to keep it unmapped)", o)
+				}
+				mc.Overrides[strings.TrimSpace(s)] = strings.TrimSpace(t)
+			}
+			if cmd.Flags().Changed("threshold") {
+				mc.Threshold = threshold
+			}
+			var store match.Store
+			if accept || statePath != "" {
+				if statePath == "" {
+					statePath = filepath.Join(".helios-etl", "schema-mappings.json")
+				}
+				store = &jsonStore{path: statePath}
+			}
+			m, err := match.New(mc, store)
+			if err != nil {
+				return err
+			}
+			src, err := infer.InferFile(source, cfg)
+			if err != nil {
+				return err
+			}
+			tgt, err := infer.InferFile(target, cfg)
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			res, err := m.Match(ctx, src.Fields, tgt.Fields)
+			if err != nil {
+				return err
+			}
+			if accept {
+				if err := m.Accept(ctx, src.Fields, tgt.Fields, res); err != nil {
+					return err
+				}
+			}
+			out := matchOutput{Result: res, SourceRows: src.Rows, TargetRows: tgt.Rows,
+				SourceSkippedRows: src.SkippedRows, TargetSkippedRows: tgt.SkippedRows, Accepted: accept}
+			if format == "json" {
+				return writeJSON(cmd.OutOrStdout(), out)
+			}
+			return writeMatchTable(cmd.OutOrStdout(), source, target, out)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&source, "source", "", "source file (.csv, .tsv, .jsonl)")
+	f.StringVar(&target, "target", "", "target file; a header row without data is enough")
+	f.StringVar(&format, "format", "table", "output format: table or json")
+	f.StringArrayVar(&overrides, "override", nil, "force source=target (repeatable); source=- keeps a column unmapped")
+	f.StringVar(&overridesPath, "overrides", "", "TOML file with an [overrides] table (source = \"target\") and an optional threshold")
+	f.Float64Var(&threshold, "threshold", match.DefaultThreshold, "confidence below which pairs are left unmapped")
+	f.BoolVar(&accept, "accept", false, "store the result so that later runs on the same schemas reuse it")
+	f.StringVar(&statePath, "state", "", "JSON file of accepted mappings (default .helios-etl/schema-mappings.json)")
+	f.IntVar(&cfg.SampleRows, "sample-rows", 10_000, "rows to read from each file; -1 reads everything")
+	return cmd
+}
+
+func writeMatchTable(w io.Writer, source, target string, out matchOutput) error {
+	fmt.Fprintf(w, "%s (%d rows) -> %s (%d rows), threshold %.2f\n", source, out.SourceRows, target, out.TargetRows, out.Threshold)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SOURCE\tTARGET\tCONFIDENCE\tCONVERSION\tORIGIN")
+	for _, m := range out.Mappings {
+		fmt.Fprintf(tw, "%s\t%s\t%.2f\t%s\t%s\n", m.Source, m.Target, m.Confidence, m.Conversion, m.Origin)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(out.UnmappedSource) > 0 {
+		fmt.Fprintf(w, "unmapped source columns: %s\n", strings.Join(out.UnmappedSource, ", "))
+	}
+	if len(out.UnmappedTarget) > 0 {
+		fmt.Fprintf(w, "unmapped target columns: %s\n", strings.Join(out.UnmappedTarget, ", "))
+	}
+	if n := out.SourceSkippedRows + out.TargetSkippedRows; n > 0 {
+		fmt.Fprintf(w, "skipped rows: %d in the source, %d in the target\n", out.SourceSkippedRows, out.TargetSkippedRows)
+	}
+	if out.Accepted {
+		fmt.Fprintln(w, "accepted: stored for later runs")
+	}
+	return nil
+}
+
+// jsonStore keeps accepted mappings in one JSON file, until the Pebble
+// state package takes over. It is meant for one process at a time.
+type jsonStore struct{ path string }
+
+var _ match.Store = (*jsonStore)(nil)
+
+func (s *jsonStore) load() (map[string]json.RawMessage, error) {
+	m := map[string]json.RawMessage{}
+	b, err := os.ReadFile(s.path)
+	if errors.Is(err, os.ErrNotExist) {
+		return m, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", s.path, err)
+	}
+	return m, nil
+}
+
+func (s *jsonStore) Get(_ context.Context, key string) ([]byte, error) {
+	m, err := s.load()
+	if err != nil {
+		return nil, err
+	}
+	return m[key], nil
+}
+
+func (s *jsonStore) Put(_ context.Context, key string, val []byte) error {
+	m, err := s.load()
+	if err != nil {
+		return err
+	}
+	m[key] = val
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
+		return err
+	}
+	tmp := s.path + ".tmp"
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, s.path)
+}
+
+func newSchemaKeysCmd() *cobra.Command {
+	var (
+		inputs []string
+		format string
+		cfg    infer.Config
+	)
+	cmd := &cobra.Command{
+		Use:     "keys",
+		Short:   "Find candidate keys and likely foreign keys between several files",
+		Example: "  helios-etl schema keys --input customers.csv --input orders.csv --format json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			if len(inputs) < 2 {
+				return errors.New("keys needs at least two --input files")
+			}
+			var tables []infer.Table
+			type keys struct {
+				Table string   `json:"table"`
+				Rows  int64    `json:"rows"`
+				Keys  []string `json:"candidate_keys"`
+			}
+			out := struct {
+				Tables      []keys             `json:"tables"`
+				ForeignKeys []infer.ForeignKey `json:"foreign_keys"`
+			}{Tables: []keys{}}
+			for _, in := range inputs {
+				s, err := infer.InferFile(in, cfg)
+				if err != nil {
+					return err
+				}
+				name := strings.TrimSuffix(filepath.Base(in), filepath.Ext(in))
+				tables = append(tables, infer.Table{Name: name, Schema: s})
+				k := keys{Table: name, Rows: s.Rows, Keys: []string{}}
+				for _, f := range s.Fields {
+					if f.Unique {
+						k.Keys = append(k.Keys, f.Name)
+					}
+				}
+				out.Tables = append(out.Tables, k)
+			}
+			out.ForeignKeys = infer.ForeignKeys(tables)
+			if out.ForeignKeys == nil {
+				out.ForeignKeys = []infer.ForeignKey{}
+			}
+			w := cmd.OutOrStdout()
+			if format == "json" {
+				return writeJSON(w, out)
+			}
+			for _, k := range out.Tables {
+				fmt.Fprintf(w, "%s (%d rows): candidate keys %s\n", k.Table, k.Rows, dash(strings.Join(k.Keys, ", ")))
+			}
+			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "FOREIGN KEY\tREFERENCES\tCONTAINMENT\tCONFIDENCE")
+			for _, fk := range out.ForeignKeys {
+				fmt.Fprintf(tw, "%s.%s\t%s.%s\t%.2f\t%.2f\n", fk.Table, fk.Column, fk.RefTable, fk.RefColumn, fk.Containment, fk.Confidence)
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().StringArrayVar(&inputs, "input", nil, "file to read (repeat for each table)")
+	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
+	cmd.Flags().IntVar(&cfg.SampleRows, "sample-rows", 10_000, "rows to read from each file; -1 reads everything")
+	return cmd
+}

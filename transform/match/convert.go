@@ -1,0 +1,244 @@
+package match
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/heliosdb/helios-etl/transform/infer"
+	"github.com/heliosdb/helios-etl/transform/internal/lexicon"
+)
+
+// The conversion kinds a [Mapping] can need.
+const (
+	ConvNone            = "none"              // values copy as they are
+	ConvCast            = "cast"              // same values, another type (integer → decimal, number → string)
+	ConvDateLayout      = "date_layout"       // From layout → To layout, such as MM/DD/YYYY → YYYY-MM-DD
+	ConvTimestampToDate = "timestamp_to_date" // keep the date part
+	ConvDateToTimestamp = "date_to_timestamp" // midnight of the date
+	ConvBoolWords       = "bool_words"        // Y/N → true/false (From and To name the word families)
+	ConvCentsToDecimal  = "cents_to_decimal"  // integer cents → decimal units (÷100)
+	ConvCountryToISO    = "country_to_iso"    // country name → ISO 3166-1 code (To: alpha-2 or alpha-3)
+	ConvSplitName       = "split_name"        // full name → its first or last word (To: first or last)
+	ConvPhoneFormat     = "phone_format"      // phone digits rewritten in the target's pattern (To: "(999) 999-9999")
+)
+
+// Conversion is what a source value needs to become a target value.
+type Conversion struct {
+	Kind string `json:"kind"`
+	From string `json:"from,omitempty"`
+	To   string `json:"to,omitempty"`
+}
+
+// String describes the conversion for people, such as
+// "MM/DD/YYYY -> YYYY-MM-DD".
+func (c Conversion) String() string {
+	switch c.Kind {
+	case ConvNone, "":
+		return "-"
+	case ConvCentsToDecimal:
+		return "cents -> decimal"
+	case ConvCountryToISO:
+		return "country name -> ISO " + c.To
+	case ConvSplitName:
+		return "full name -> " + c.To + " word"
+	}
+	if c.From != "" || c.To != "" {
+		return fmt.Sprintf("%s -> %s", c.From, c.To)
+	}
+	return c.Kind
+}
+
+// goLayouts maps the layout names of [infer.Field.Format] to Go layouts for
+// parsing (lenient on leading zeros) and for formatting.
+var goLayouts = map[string][2]string{
+	"YYYY-MM-DD":   {"2006-1-2", "2006-01-02"},
+	"YYYY/MM/DD":   {"2006/1/2", "2006/01/02"},
+	"MM/DD/YYYY":   {"1/2/2006", "01/02/2006"},
+	"DD/MM/YYYY":   {"2/1/2006", "02/01/2006"},
+	"MM-DD-YYYY":   {"1-2-2006", "01-02-2006"},
+	"DD-MM-YYYY":   {"2-1-2006", "02-01-2006"},
+	"DD.MM.YYYY":   {"2.1.2006", "02.01.2006"},
+	"DD-Mon-YYYY":  {"2-Jan-2006", "02-Jan-2006"},
+	"Mon DD, YYYY": {"Jan 2, 2006", "Jan 02, 2006"},
+}
+
+// errNoConversion is returned by Apply for values the conversion cannot
+// read.
+var errNoConversion = errors.New("value does not fit the conversion")
+
+// Apply converts one source value. Nulls (empty strings) stay empty.
+func (c Conversion) Apply(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", nil
+	}
+	switch c.Kind {
+	case ConvNone, "", ConvCast:
+		return v, nil
+	case ConvDateLayout:
+		from, ok1 := goLayouts[c.From]
+		to, ok2 := goLayouts[c.To]
+		if !ok1 || !ok2 {
+			return "", fmt.Errorf("date layout %q -> %q: unknown layout", c.From, c.To)
+		}
+		t, err := time.Parse(from[0], datePart(v))
+		if err != nil {
+			return "", fmt.Errorf("%q as %s: %w", v, c.From, errNoConversion)
+		}
+		return t.Format(to[1]), nil
+	case ConvTimestampToDate:
+		return datePart(v), nil
+	case ConvDateToTimestamp:
+		return datePart(v) + "T00:00:00", nil
+	case ConvBoolWords:
+		b, ok := infer.ParseBool(v)
+		if !ok {
+			return "", fmt.Errorf("%q as a boolean: %w", v, errNoConversion)
+		}
+		return boolWord(b, c.To), nil
+	case ConvCentsToDecimal:
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return "", fmt.Errorf("%q as integer cents: %w", v, errNoConversion)
+		}
+		sign := ""
+		if n < 0 {
+			sign, n = "-", -n
+		}
+		return fmt.Sprintf("%s%d.%02d", sign, n/100, n%100), nil
+	case ConvPhoneFormat:
+		d := phoneDigits(v)
+		need := strings.Count(c.To, "9")
+		if len(d) < need || need == 0 {
+			return "", fmt.Errorf("%q as a phone number for %q: %w", v, c.To, errNoConversion)
+		}
+		d = d[len(d)-need:]
+		out := []byte(c.To)
+		k := 0
+		for i, ch := range out {
+			if ch == '9' {
+				out[i] = d[k]
+				k++
+			}
+		}
+		return string(out), nil
+	case ConvSplitName:
+		w := strings.Fields(v)
+		if c.To == "last" {
+			return w[len(w)-1], nil
+		}
+		return w[0], nil
+	case ConvCountryToISO:
+		a2, ok := lexicon.CountryAlpha2(v)
+		if !ok {
+			return "", fmt.Errorf("%q as a country: %w", v, errNoConversion)
+		}
+		if c.To == "alpha-3" {
+			return lexicon.Alpha3(a2), nil
+		}
+		return a2, nil
+	}
+	return "", fmt.Errorf("unknown conversion %q", c.Kind)
+}
+
+// datePart cuts the time from an ISO timestamp ("2017-06-30T00:00:00").
+func datePart(v string) string {
+	if i := strings.IndexAny(v, "T "); i >= 8 && len(v) >= 10 && v[4] == '-' {
+		return v[:i]
+	}
+	return v
+}
+
+func boolWord(b bool, family string) string {
+	words := map[string][2]string{
+		"t/f": {"f", "t"}, "yes/no": {"no", "yes"}, "y/n": {"N", "Y"}, "on/off": {"off", "on"},
+	}[strings.Fields(family + " ")[0]]
+	if words[0] == "" {
+		words = [2]string{"false", "true"}
+	}
+	if b {
+		return words[1]
+	}
+	return words[0]
+}
+
+// conversionFor chooses the conversion from what inference found on both
+// sides. A target without values only gives its type.
+func conversionFor(s, t *valueInfo) Conversion {
+	sf, tf := s.f, t.f
+	st, tt := s.typ, t.typ
+	if tf.Count == 0 && tf.Nulls == 0 {
+		tt = infer.Unknown // a target without rows: its type is not known
+	}
+	if sf.Count == 0 && sf.Nulls == 0 {
+		st = infer.Unknown
+	}
+	centName := func(f *infer.Field) bool { return strings.Contains(strings.ToLower(f.Name), "cent") }
+	switch {
+	case sf.Semantic == infer.KindCountryName && (tf.Semantic == infer.KindCountryCode ||
+		(tt == infer.String && tf.MaxLength > 0 && tf.MaxLength <= 3)):
+		to := "alpha-2"
+		if tf.MinLength == 3 {
+			to = "alpha-3"
+		}
+		return Conversion{Kind: ConvCountryToISO, From: "name", To: to}
+	case sf.Semantic == infer.KindPhone && tf.Semantic == infer.KindPhone && s.pattern != t.pattern && t.pattern != "":
+		return Conversion{Kind: ConvPhoneFormat, From: s.pattern, To: t.pattern}
+	case splitPart(s, t) != "":
+		return Conversion{Kind: ConvSplitName, From: "full name", To: splitPart(s, t)}
+	case st == infer.Timestamp && tt == infer.Date:
+		return Conversion{Kind: ConvTimestampToDate, From: sf.Format, To: tf.Format}
+	case st == infer.Date && tt == infer.Timestamp:
+		return Conversion{Kind: ConvDateToTimestamp, From: sf.Format, To: tf.Format}
+	case st == infer.Date && tt == infer.Date && sf.Format != tf.Format && tf.Format != "":
+		return Conversion{Kind: ConvDateLayout, From: sf.Format, To: tf.Format}
+	case st == infer.Date && tf.Count == 0 && sf.Format != "YYYY-MM-DD" && goLayouts[sf.Format][0] != "":
+		return Conversion{Kind: ConvDateLayout, From: sf.Format, To: "YYYY-MM-DD"}
+	case st == infer.Boolean && (tt == infer.Boolean || tt == infer.Unknown) && sf.Format != boolTarget(tf):
+		return Conversion{Kind: ConvBoolWords, From: sf.Format, To: boolTarget(tf)}
+	case st == infer.Integer && (tt == infer.Decimal || tt == infer.Float) && cents(s, t),
+		st == infer.Integer && tt == infer.Unknown && centName(sf) && !centName(tf):
+		return Conversion{Kind: ConvCentsToDecimal, From: "integer cents", To: "decimal"}
+	case st != tt && st != infer.Unknown && tt != infer.Unknown:
+		return Conversion{Kind: ConvCast, From: st.String(), To: tt.String()}
+	}
+	return Conversion{Kind: ConvNone}
+}
+
+// cents tells integer cents from whole units: the name says so, or the
+// source's median is about a hundred times the target's.
+func cents(s, t *valueInfo) bool {
+	if strings.Contains(strings.ToLower(s.f.Name), "cent") {
+		return true
+	}
+	if len(s.nums) < 5 || len(t.nums) < 5 {
+		return false
+	}
+	if centsOverlap(s, t) > 0.2 {
+		return true
+	}
+	ms, mt := s.med, t.med
+	if mt == 0 {
+		return false
+	}
+	r := ms / mt
+	return r > 80 && r < 125 && !math.IsInf(r, 0)
+}
+
+func splitPart(s, t *valueInfo) string {
+	_, part := splitOverlap(s, t)
+	return part
+}
+
+// boolTarget is the word family a boolean target uses, true/false when the
+// target has no values to tell.
+func boolTarget(tf *infer.Field) string {
+	if tf.Format == "" {
+		return "true/false"
+	}
+	return tf.Format
+}

@@ -1,0 +1,91 @@
+// Package match proposes a one-to-one mapping from the columns of a source
+// schema to those of a target schema, each pair with a confidence in [0,1]
+// and the conversion its values need. It works on schemas inferred by
+// [infer]; the target may come from a header without rows.
+//
+// # Evidence
+//
+// For every source × target pair the matcher measures:
+//
+//   - Name: names are split at underscores, camelCase humps and
+//     digits, lower-cased, stripped of noise words (tbl, src, new, a trailing
+//     x/y left by joins), singularised, and abbreviations are expanded
+//     (qty → quantity, addr → address, dt → date, nbr/num/no → number,
+//     boro/brgh → borough); synonyms are folded onto one concept (customer ≈
+//     client, zip ≈ postal, first ≈ given). Two words score 1 for the same
+//     concept, 0.85 when one is a prefix of the other (dist, district), 0.7
+//     when one is built of the other's letters in order (brgh, borough) and a
+//     damped Jaro-Winkler above 0.88 for typos. The name score is the mean,
+//     over the words of both names, of each word's best match, weighted by
+//     rarity within its schema (1/(1+½·ln df)), unit words (kg, cents, pct)
+//     counting 0.3; names equal once reduced to letters and digits score 1,
+//     other full matches 0.95; names that differ by a negation prefix
+//     (regulation, nonregulation) score 0. The vocabulary is general English
+//     and data-engineering usage (internal/vocab), nothing dataset-specific.
+//   - Overlap: the share of distinct values found on the other side,
+//     from the coordinated bottom-k samples (exact when a column has at most
+//     256 distinct values), and after writing values in a canonical form
+//     (ISO dates, ISO country codes, phone digits, true/false, plain numbers; cents divided
+//     by 100; the first or last words of several-word values against
+//     single-word values), plus the overlap of the words and numbers inside values
+//     ("District 14" vs 14), halved for free text.
+//   - Distribution: numbers by the Kolmogorov-Smirnov distance of their
+//     samples and the orders of magnitude of their 90th percentiles; dates
+//     by the overlap of their ranges; booleans by their share of true; text
+//     by mean length and the mix of letters, digits, blanks and punctuation.
+//   - Type: 1 for the same type, 0.9 for two numeric or two temporal
+//     types, 0.6 against string, 0.4 numbers against dates, 0.2 otherwise;
+//     and the semantic kinds.
+//
+// # Scoring model
+//
+// With N the name score, the name alone gives 0.9·N² (a partial name match
+// is weak), or 0.9·N when one table has no rows at all (names are then all
+// there is). When both columns have values, the value evidence is
+//
+//	inform = min(1, ln(1+d)/ln 30)   (ln 6 for text; d: smaller distinct count)
+//	O      = max(overlap, 0.85·word overlap), text overlaps doubled when d ≥ 10
+//	V      = O · inform · (0.4 + 0.6·distribution)
+//
+// and is combined with the name by a noisy-or, conf = 1 − (1 − 0.9·N²)(1 −
+// 0.85·V), so that either strong names or strong values suffice. Shared
+// values count little for booleans and small numbers, where they meet by
+// chance, and much for text. Contradiction lowers the score: informative
+// columns (inform > 0.6) whose values neither overlap (O < 0.1) nor look
+// alike (distribution < 0.5) are multiplied by 0.4 + 2.4·distribution².
+// The result is multiplied by 0.75 + 0.25·type; equal (or convertible,
+// country name and code) semantic kinds add 15% of the remaining distance to
+// 1 and conflicting kinds multiply by 0.8.
+//
+// # Assignment
+//
+// Overrides ([Config.Overrides]) are applied first and always win, then
+// mappings accepted earlier (read from the [Store]); the remaining columns
+// are assigned by the Hungarian method (Kuhn-Munkres with potentials,
+// O(n²m)) maximising the total confidence over pairs at or above
+// [Config.Threshold] (default 0.5); pairs below it are left unmapped
+// (abstention). The result is one-to-one.
+//
+// # Conversions
+//
+// Each pair gets the conversion its values need ([Conversion]): date layout
+// changes (MM/DD/YYYY → YYYY-MM-DD), timestamp ↔ date, boolean words (Y/N →
+// true/false), integer cents → decimal (by name, or when the source values
+// divided by 100 are target values or the medians differ by about 100),
+// country name → ISO alpha-2/alpha-3, phone numbers rewritten in the
+// target's pattern ((999) 999-9999 → 999-999-9999), full name → its first or last word
+// (when the target's single words are the source's first or last words),
+// and casts. [Conversion.Apply] converts one value. Joining first and last
+// names into one column needs two source columns and is not supported:
+// mappings are one-to-one.
+//
+// # Context
+//
+// [Matcher.Match] and [Matcher.Accept] take a context only for the store
+// calls; scoring itself does not block.
+//
+// # Concurrency
+//
+// A [Matcher] holds only its configuration and store and is safe for
+// concurrent use when its store is.
+package match

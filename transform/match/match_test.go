@@ -1,0 +1,358 @@
+package match
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/heliosdb/helios-etl/transform/infer"
+)
+
+func bruteForce(score [][]float64) float64 {
+	n, m := len(score), len(score[0])
+	best := 0.0
+	used := make([]bool, m)
+	var rec func(i int, sum float64)
+	rec = func(i int, sum float64) {
+		if i == n {
+			best = max(best, sum)
+			return
+		}
+		rec(i+1, sum) // row i unassigned
+		for j := range m {
+			if !used[j] {
+				used[j] = true
+				rec(i+1, sum+score[i][j])
+				used[j] = false
+			}
+		}
+	}
+	rec(0, 0)
+	return best
+}
+
+func TestAssignMatchesBruteForce(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(7, 7))
+	for k := range 300 {
+		n, m := 1+r.IntN(6), 1+r.IntN(6)
+		score := make([][]float64, n)
+		for i := range score {
+			score[i] = make([]float64, m)
+			for j := range score[i] {
+				if r.IntN(3) > 0 {
+					score[i][j] = math.Round(r.Float64()*100) / 100
+				}
+			}
+		}
+		got := assign(score)
+		sum := 0.0
+		seen := map[int]bool{}
+		for i, j := range got {
+			if j < 0 {
+				continue
+			}
+			if seen[j] {
+				t.Fatalf("case %d: column %d assigned twice", k, j)
+			}
+			seen[j] = true
+			sum += score[i][j]
+		}
+		if want := bruteForce(score); math.Abs(sum-want) > 1e-9 {
+			t.Fatalf("case %d (%dx%d): assignment total %v, brute force %v\n%v", k, n, m, sum, want, score)
+		}
+	}
+}
+
+func TestConversionsApply(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		conv Conversion
+		in   string
+		want string
+	}{
+		{Conversion{Kind: ConvCentsToDecimal}, "123456", "1234.56"},
+		{Conversion{Kind: ConvCentsToDecimal}, "-5", "-0.05"},
+		{Conversion{Kind: ConvCentsToDecimal}, "0", "0.00"},
+		{Conversion{Kind: ConvDateLayout, From: "MM/DD/YYYY", To: "YYYY-MM-DD"}, "03/04/2021", "2021-03-04"},
+		{Conversion{Kind: ConvDateLayout, From: "MM/DD/YYYY", To: "YYYY-MM-DD"}, "3/4/2021", "2021-03-04"},
+		{Conversion{Kind: ConvDateLayout, From: "DD.MM.YYYY", To: "YYYY-MM-DD"}, "25.12.2021", "2021-12-25"},
+		{Conversion{Kind: ConvDateLayout, From: "YYYY-MM-DD", To: "DD-Mon-YYYY"}, "2021-12-25", "25-Dec-2021"},
+		{Conversion{Kind: ConvBoolWords, From: "y/n", To: "true/false"}, "Y", "true"},
+		{Conversion{Kind: ConvBoolWords, From: "y/n", To: "true/false"}, "n", "false"},
+		{Conversion{Kind: ConvBoolWords, From: "true/false", To: "y/n"}, "TRUE", "Y"},
+		{Conversion{Kind: ConvCountryToISO, To: "alpha-2"}, "United States", "US"},
+		{Conversion{Kind: ConvCountryToISO, To: "alpha-2"}, "germany", "DE"},
+		{Conversion{Kind: ConvCountryToISO, To: "alpha-3"}, "France", "FRA"},
+		{Conversion{Kind: ConvCountryToISO, To: "alpha-2"}, "UK", "GB"},
+		{Conversion{Kind: ConvTimestampToDate}, "2017-06-30T00:00:00.000", "2017-06-30"},
+		{Conversion{Kind: ConvDateToTimestamp}, "2017-06-30", "2017-06-30T00:00:00"},
+		{Conversion{Kind: ConvNone}, " x ", "x"},
+		{Conversion{Kind: ConvSplitName, To: "first"}, "Mary Ann Smith", "Mary"},
+		{Conversion{Kind: ConvPhoneFormat, To: "999-999-9999"}, "+1 (555) 123-4567", "555-123-4567"},
+		{Conversion{Kind: ConvPhoneFormat, To: "(999) 999-9999"}, "555.123.4567", "(555) 123-4567"},
+		{Conversion{Kind: ConvSplitName, To: "last"}, "Mary Ann Smith", "Smith"},
+		{Conversion{Kind: ConvCentsToDecimal}, "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.conv.String()+"/"+tc.in, func(t *testing.T) {
+			t.Parallel()
+			got, err := tc.conv.Apply(tc.in)
+			if err != nil || got != tc.want {
+				t.Errorf("Apply(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+			}
+		})
+	}
+	for _, bad := range []struct {
+		c Conversion
+		v string
+	}{
+		{Conversion{Kind: ConvCentsToDecimal}, "12.5"},
+		{Conversion{Kind: ConvDateLayout, From: "MM/DD/YYYY", To: "YYYY-MM-DD"}, "31/12/2021"},
+		{Conversion{Kind: ConvBoolWords, To: "true/false"}, "maybe"},
+		{Conversion{Kind: ConvCountryToISO}, "Atlantis"},
+		{Conversion{Kind: "nope"}, "x"},
+	} {
+		if _, err := bad.c.Apply(bad.v); err == nil {
+			t.Errorf("%v.Apply(%q) did not fail", bad.c, bad.v)
+		}
+	}
+}
+
+// schemaOf profiles rows given column by column.
+func schemaOf(cols map[string][]string, order ...string) []infer.Field {
+	n := len(cols[order[0]])
+	p := infer.NewProfiler(order, infer.Config{})
+	row := make([]string, len(order))
+	for i := range n {
+		for j, c := range order {
+			row[j] = cols[c][i]
+		}
+		p.Observe(row, nil, i+2, nil)
+	}
+	return p.Schema().Fields
+}
+
+func TestConversionsDetected(t *testing.T) {
+	t.Parallel()
+	src := schemaOf(map[string][]string{
+		"amt_cents": {"1999", "2500", "10000", "45", "123456", "777"},
+		"order_dt":  {"03/14/2024", "12/01/2023", "07/04/2024", "01/31/2024", "11/11/2023", "02/29/2024"},
+		"is_gift":   {"Y", "N", "N", "Y", "N", "N"},
+		"cntry":     {"France", "Germany", "Japan", "Brazil", "Canada", "Spain"},
+	}, "amt_cents", "order_dt", "is_gift", "cntry")
+	tgt := schemaOf(map[string][]string{
+		"total_amount": {"19.99", "25.00", "100.00", "0.45", "1234.56", "7.77"},
+		"order_date":   {"2024-03-14", "2023-12-01", "2024-07-04", "2024-01-31", "2023-11-11", "2024-02-29"},
+		"gift":         {"true", "false", "false", "true", "false", "false"},
+		"country_code": {"FR", "DE", "JP", "BR", "CA", "ES"},
+	}, "total_amount", "order_date", "gift", "country_code")
+	m, err := New(Config{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := m.Match(context.Background(), src, tgt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]Mapping{
+		"amt_cents": {Target: "total_amount", Conversion: Conversion{Kind: ConvCentsToDecimal, From: "integer cents", To: "decimal"}},
+		"order_dt":  {Target: "order_date", Conversion: Conversion{Kind: ConvDateLayout, From: "MM/DD/YYYY", To: "YYYY-MM-DD"}},
+		"is_gift":   {Target: "gift", Conversion: Conversion{Kind: ConvBoolWords, From: "y/n", To: "true/false"}},
+		"cntry":     {Target: "country_code", Conversion: Conversion{Kind: ConvCountryToISO, From: "name", To: "alpha-2"}},
+	}
+	if len(res.Mappings) != len(want) {
+		t.Fatalf("mappings %+v", res.Mappings)
+	}
+	for _, mp := range res.Mappings {
+		w := want[mp.Source]
+		if mp.Target != w.Target || mp.Conversion != w.Conversion {
+			t.Errorf("%s -> %s %+v; want %s %+v", mp.Source, mp.Target, mp.Conversion, w.Target, w.Conversion)
+		}
+	}
+}
+
+func TestSplitNameDetected(t *testing.T) {
+	t.Parallel()
+	src := schemaOf(map[string][]string{
+		"contact": {"Mary Smith", "John Doe", "Linda Garcia", "Wei Chen", "Ana Lopez", "Olga Novak"},
+	}, "contact")
+	tgt := schemaOf(map[string][]string{
+		"surname": {"Smith", "Doe", "Garcia", "Chen", "Lopez", "Novak"},
+		"code":    {"A1", "B2", "C3", "D4", "E5", "F6"},
+	}, "surname", "code")
+	m, _ := New(Config{}, nil)
+	res, err := m.Match(context.Background(), src, tgt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Mappings) != 1 || res.Mappings[0].Target != "surname" ||
+		res.Mappings[0].Conversion != (Conversion{Kind: ConvSplitName, From: "full name", To: "last"}) {
+		t.Errorf("mappings %+v", res.Mappings)
+	}
+}
+
+func TestSplitName(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string][]string{
+		"customerID":         {"customer", "id"},
+		"XMLFileName":        {"xml", "file", "name"},
+		"ship_to-address":    {"ship", "to", "address"},
+		"address2":           {"address", "2"},
+		"_2014_score":        {"2014", "score"},
+		"BRGH_CD":            {"brgh", "cd"},
+		"totalAmountInCents": {"total", "amount", "in", "cents"},
+	} {
+		if got := splitName(in); !reflect.DeepEqual(got, want) {
+			t.Errorf("splitName(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+func TestNameSim(t *testing.T) {
+	t.Parallel()
+	sim := func(a, b string) float64 {
+		x, y := prepareName(a), prepareName(b)
+		return nameSim(&x, &y)
+	}
+	for _, tc := range []struct {
+		a, b string
+		min  float64
+	}{
+		{"cust_id", "customerId", 0.9}, {"qty", "quantity", 0.9}, {"zip", "postal_code", 0.6},
+		{"BRGH_CD", "borough_code", 0.8}, {"EmailAddr", "email_address", 0.9}, {"first_nm", "given_name", 0.9},
+		{"order_dt", "OrderDate", 0.9}, {"zipcode", "zip_code", 0.9},
+	} {
+		if s := sim(tc.a, tc.b); s < tc.min {
+			t.Errorf("nameSim(%q, %q) = %.3f, want >= %.2f", tc.a, tc.b, s, tc.min)
+		}
+	}
+	for _, tc := range [][2]string{{"regulation", "nonregulation"}, {"price", "email"}, {"col_7", "customer"}} {
+		if s := sim(tc[0], tc[1]); s > 0.3 {
+			t.Errorf("nameSim(%q, %q) = %.3f, want low", tc[0], tc[1], s)
+		}
+	}
+}
+
+// mapStore is a Store in memory.
+type mapStore map[string][]byte
+
+func (m mapStore) Get(_ context.Context, k string) ([]byte, error) { return m[k], nil }
+func (m mapStore) Put(_ context.Context, k string, v []byte) error {
+	m[k] = append([]byte(nil), v...)
+	return nil
+}
+
+var _ Store = mapStore(nil)
+
+func TestOverridesAndAccepted(t *testing.T) {
+	t.Parallel()
+	src := schemaOf(map[string][]string{
+		"email": {"a@x.io", "b@y.io", "c@z.io"}, "name": {"Ann", "Bob", "Cy"}, "extra": {"1", "2", "3"},
+	}, "email", "name", "extra")
+	tgt := schemaOf(map[string][]string{
+		"email": {"a@x.io", "b@y.io", "c@z.io"}, "full_name": {"Ann", "Bob", "Cy"}, "other": {"q", "r", "s"},
+	}, "email", "full_name", "other")
+	ctx := context.Background()
+	store := mapStore{}
+	m, err := New(Config{Overrides: map[string]string{"extra": "other", "email": "-"}}, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := m.Match(ctx, src, tgt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, mp := range res.Mappings {
+		got[mp.Source] = mp.Target + "/" + mp.Origin
+	}
+	if got["extra"] != "other/override" || got["name"] != "full_name/inferred" || got["email"] != "" {
+		t.Errorf("mappings %v", got)
+	}
+	if !reflect.DeepEqual(res.UnmappedSource, []string{"email"}) || !reflect.DeepEqual(res.UnmappedTarget, []string{"email"}) {
+		t.Errorf("unmapped %v %v", res.UnmappedSource, res.UnmappedTarget)
+	}
+	if err := m.Accept(ctx, src, tgt, res); err != nil {
+		t.Fatal(err)
+	}
+	// a plain matcher on the same store reuses the accepted pairs, and a new
+	// override still wins over them
+	m2, _ := New(Config{Overrides: map[string]string{"name": "other"}}, store)
+	res2, err := m2.Match(ctx, src, tgt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = map[string]string{}
+	for _, mp := range res2.Mappings {
+		got[mp.Source] = mp.Target + "/" + mp.Origin
+	}
+	if got["name"] != "other/override" || got["extra"] != "" && !strings.HasSuffix(got["extra"], "inferred") {
+		t.Errorf("after accept: %v", got)
+	}
+	if _, err := New(Config{Overrides: map[string]string{"a": "x", "b": "x"}}, nil); err == nil {
+		t.Error("two overrides onto one target accepted")
+	}
+	if _, err := m.Match(ctx, src, tgt[:1]); err == nil {
+		t.Error("override onto a missing target column accepted")
+	}
+	if _, err := New(Config{Threshold: 2}, nil); err == nil {
+		t.Error("threshold 2 accepted")
+	}
+}
+
+// TestOneToOne checks the result contract on random schemas: every column
+// once, confidences in [0,1].
+func TestOneToOne(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(3, 4))
+	words := []string{"id", "name", "email", "date", "amount", "city", "code", "status", "qty", "note"}
+	for k := range 20 {
+		mk := func(n int) []infer.Field {
+			cols := map[string][]string{}
+			var order []string
+			for i := range n {
+				name := fmt.Sprintf("%s_%d", words[r.IntN(len(words))], i)
+				order = append(order, name)
+				for range 8 {
+					cols[name] = append(cols[name], fmt.Sprint(r.IntN(20)))
+				}
+			}
+			return schemaOf(cols, order...)
+		}
+		src, tgt := mk(1+r.IntN(8)), mk(1+r.IntN(8))
+		m, _ := New(Config{Threshold: 0.05}, nil)
+		res, err := m.Match(context.Background(), src, tgt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seenS, seenT := map[string]int{}, map[string]int{}
+		for _, mp := range res.Mappings {
+			seenS[mp.Source]++
+			seenT[mp.Target]++
+			if mp.Confidence < 0 || mp.Confidence > 1 || math.IsNaN(mp.Confidence) {
+				t.Fatalf("case %d: confidence %v", k, mp.Confidence)
+			}
+		}
+		for _, s := range res.UnmappedSource {
+			seenS[s]++
+		}
+		for _, s := range res.UnmappedTarget {
+			seenT[s]++
+		}
+		for _, f := range src {
+			if seenS[f.Name] != 1 {
+				t.Fatalf("case %d: source %s appears %d times", k, f.Name, seenS[f.Name])
+			}
+		}
+		for _, f := range tgt {
+			if seenT[f.Name] != 1 {
+				t.Fatalf("case %d: target %s appears %d times", k, f.Name, seenT[f.Name])
+			}
+		}
+	}
+}

@@ -1,0 +1,442 @@
+package match
+
+import (
+	"hash/maphash"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/heliosdb/helios-etl/transform/infer"
+	"github.com/heliosdb/helios-etl/transform/internal/lexicon"
+)
+
+// class is the broad family of a column's values.
+type class uint8
+
+const (
+	classNone class = iota // no values
+	classNumber
+	classTime
+	classBool
+	classText
+)
+
+// valueInfo is a column's values prepared for comparison.
+type valueInfo struct {
+	f        *infer.Field
+	typ      infer.Type // the type most values fit
+	class    class
+	hashes   []uint64  // sorted hashes of the bottom-k distinct sample
+	tokens   hashSet   // words and numbers inside the sampled values
+	nums     []float64 // sorted numbers from the sample
+	days     [2]float64
+	lenAvg   float64
+	chars    [5]float64 // shares of letters, digits, blanks, punctuation, upper case
+	trueSh   float64
+	distinct int64
+	// canon holds the distinct sampled values in a canonical form (ISO
+	// dates, ISO country codes, true/false, plain numbers, lower case), so
+	// that values in different formats still meet.
+	canon hashSet
+	// cents holds canon's numbers divided by 100 (integer columns only)
+	cents hashSet
+	med   float64 // numbers: median of the sample
+	// text: mean words per value, and the first and last words of values
+	// of several words (for full name → first or last name)
+	words           float64
+	firstWd, lastWd hashSet
+	// pattern is the most common shape of the sampled values, digits
+	// written as 9 ("(999) 999-9999"), for phone numbers
+	pattern string
+}
+
+// canonical writes a value in the form used by valueInfo.canon.
+func canonical(s string, cls class, sem string) string {
+	s = strings.TrimSpace(s)
+	switch {
+	case cls == classTime:
+		if d, ok := infer.ParseDate(s); ok {
+			return d
+		}
+	case cls == classBool:
+		if b, ok := infer.ParseBool(s); ok {
+			return strconv.FormatBool(b)
+		}
+	case sem == infer.KindPhone:
+		return phoneDigits(s)
+	case sem == infer.KindCountryName || sem == infer.KindCountryCode:
+		if a, ok := lexicon.CountryAlpha2(s); ok {
+			return a
+		}
+	}
+	if x, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", ""), 64); err == nil {
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return strings.ToLower(s)
+}
+
+func prepareValues(f *infer.Field) valueInfo {
+	v := valueInfo{f: f, typ: f.Type, distinct: f.Distinct}
+	if f.Type == infer.String && f.Dominant != infer.Unknown && f.DominantShare >= 0.9 {
+		v.typ = f.Dominant
+	}
+	if len(f.Sample) == 0 {
+		return v
+	}
+	switch {
+	case v.typ.Numeric():
+		v.class = classNumber
+	case v.typ.Temporal():
+		v.class = classTime
+	case v.typ == infer.Boolean:
+		v.class = classBool
+	default:
+		v.class = classText
+	}
+	v.hashes = slices.Clone(f.DistinctHashes)
+	slices.Sort(v.hashes)
+	var tokens []uint64
+	var chars [5]int
+	total, ln, trues := 0, 0, 0
+	for _, s := range f.Sample {
+		ln += len(s)
+		if v.class == classBool {
+			b, _ := infer.ParseBool(s)
+			tokens = append(tokens, strHash(strconv.FormatBool(b)))
+		} else if x, err := strconv.ParseFloat(strings.TrimSpace(strings.ReplaceAll(s, ",", "")), 64); err == nil {
+			tokens = append(tokens, strHash(strconv.FormatFloat(x, 'g', -1, 64)))
+			if v.class == classNumber {
+				v.nums = append(v.nums, x)
+			}
+		} else {
+			for _, t := range valueTokens(s) {
+				tokens = append(tokens, strHash(t))
+			}
+		}
+		if b, ok := infer.ParseBool(s); ok && b {
+			trues++
+		}
+		for _, r := range s {
+			total++
+			switch {
+			case r >= 'a' && r <= 'z':
+				chars[0]++
+			case r >= 'A' && r <= 'Z':
+				chars[0]++
+				chars[4]++
+			case r >= '0' && r <= '9':
+				chars[1]++
+			case r == ' ':
+				chars[2]++
+			case r > 127:
+				chars[0]++
+			default:
+				chars[3]++
+			}
+		}
+	}
+	if total > 0 {
+		for i := range chars {
+			v.chars[i] = float64(chars[i]) / float64(total)
+		}
+	}
+	v.lenAvg = float64(ln) / float64(len(f.Sample))
+	v.trueSh = float64(trues) / float64(len(f.Sample))
+	slices.Sort(v.nums)
+	if len(v.nums) > 0 {
+		v.med = v.nums[len(v.nums)/2]
+	}
+	v.tokens = newHashSet(tokens)
+	if f.Semantic == infer.KindPhone {
+		v.pattern = commonPattern(f.Sample)
+	}
+	if v.class == classText {
+		var nw int
+		var first, last []uint64
+		for _, x := range f.Sample {
+			w := strings.Fields(x)
+			nw += len(w)
+			if len(w) >= 2 {
+				first = append(first, strHash(strings.ToLower(w[0])))
+				last = append(last, strHash(strings.ToLower(w[len(w)-1])))
+			}
+		}
+		v.words = float64(nw) / float64(len(f.Sample))
+		v.firstWd, v.lastWd = newHashSet(first), newHashSet(last)
+	}
+	canon := make([]uint64, 0, len(f.Distincts))
+	var cents []uint64
+	for _, d := range f.Distincts {
+		c := canonical(d, v.class, f.Semantic)
+		canon = append(canon, strHash(c))
+		if v.typ == infer.Integer {
+			if x, err := strconv.ParseFloat(c, 64); err == nil {
+				cents = append(cents, strHash(strconv.FormatFloat(x/100, 'g', -1, 64)))
+			}
+		}
+	}
+	v.canon, v.cents = newHashSet(canon), newHashSet(cents)
+	if v.class == classTime {
+		v.days = [2]float64{dayNum(f.Min), dayNum(f.Max)}
+	}
+	return v
+}
+
+func dayNum(s string) float64 {
+	if len(s) < 10 {
+		return 0
+	}
+	y, _ := strconv.Atoi(s[:4])
+	m, _ := strconv.Atoi(s[5:7])
+	d, _ := strconv.Atoi(s[8:10])
+	return float64(y*372 + m*31 + d)
+}
+
+// valueTokens splits a value into lower-case words and numbers; numbers lose
+// leading zeros (0294 and 294 are the same block).
+func valueTokens(s string) []string {
+	var out []string
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		alnum := i < len(s) && (isAlnumByte(s[i]) || s[i] >= 0x80)
+		if alnum && start < 0 {
+			start = i
+		}
+		if !alnum && start >= 0 {
+			t := strings.ToLower(s[start:i])
+			if isNumber(t) {
+				t = strings.TrimLeft(t, "0")
+				if t == "" {
+					t = "0"
+				}
+			}
+			out = append(out, t)
+			start = -1
+		}
+	}
+	return out
+}
+
+func isAlnumByte(b byte) bool {
+	return ('a' <= b && b <= 'z') || ('A' <= b && b <= 'Z') || ('0' <= b && b <= '9')
+}
+
+// containment estimates, from two coordinated bottom-k samples, the share of
+// a's distinct values found in b, and how many values the estimate rests on.
+func containment(a, b *valueInfo) (float64, int) {
+	n, hit := 0, 0
+	th := b.f.DistinctThreshold
+	bh := b.hashes
+	j := 0
+	for _, h := range a.hashes { // both sorted
+		if h > th {
+			break
+		}
+		n++
+		for j < len(bh) && bh[j] < h {
+			j++
+		}
+		if j < len(bh) && bh[j] == h {
+			hit++
+		}
+	}
+	if n == 0 {
+		return 0, 0
+	}
+	return float64(hit) / float64(n), n
+}
+
+// tokenOverlap is the cosine similarity of the two token sets.
+func tokenOverlap(a, b *valueInfo) float64 {
+	if len(a.tokens) == 0 || len(b.tokens) == 0 {
+		return 0
+	}
+	return float64(intersect(a.tokens, b.tokens)) / math.Sqrt(float64(len(a.tokens))*float64(len(b.tokens)))
+}
+
+// ks returns the two-sample Kolmogorov-Smirnov statistic of sorted samples.
+func ks(a, b []float64) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 1
+	}
+	i, j := 0, 0
+	d := 0.0
+	for i < len(a) && j < len(b) {
+		x := min(a[i], b[j])
+		for i < len(a) && a[i] <= x {
+			i++
+		}
+		for j < len(b) && b[j] <= x {
+			j++
+		}
+		d = max(d, math.Abs(float64(i)/float64(len(a))-float64(j)/float64(len(b))))
+	}
+	return d
+}
+
+// distSim compares the shapes of two columns' values in [0,1]: numbers by
+// the Kolmogorov-Smirnov distance, dates by the overlap of their ranges,
+// booleans by their share of true, and text by length and character mix.
+func distSim(a, b *valueInfo) float64 {
+	switch {
+	case a.class == classNumber && b.class == classNumber:
+		// shape (KS) and scale (orders of magnitude of the 90th
+		// percentile of |x|)
+		sa, sb := math.Log10(1+p90abs(a.nums)), math.Log10(1+p90abs(b.nums))
+		return 0.5*(1-ks(a.nums, b.nums)) + 0.5/(1+math.Abs(sa-sb))
+	case a.class == classTime && b.class == classTime:
+		lo, hi := max(a.days[0], b.days[0]), min(a.days[1], b.days[1])
+		span := max(a.days[1], b.days[1]) - min(a.days[0], b.days[0])
+		if span <= 0 {
+			return 1
+		}
+		return max(0, hi-lo) / span
+	case a.class == classBool && b.class == classBool:
+		return 1 - math.Abs(a.trueSh-b.trueSh)
+	}
+	ls := 1 - math.Abs(a.lenAvg-b.lenAvg)/max(a.lenAvg, b.lenAvg, 1)
+	dot, na, nb := 0.0, 0.0, 0.0
+	for i := range a.chars {
+		dot += a.chars[i] * b.chars[i]
+		na += a.chars[i] * a.chars[i]
+		nb += b.chars[i] * b.chars[i]
+	}
+	cos := 0.0
+	if na > 0 && nb > 0 {
+		cos = dot / math.Sqrt(na*nb)
+	}
+	return 0.5*ls + 0.5*cos*cos
+}
+
+// typeSim scores how well the two types fit: 1 for the same type, less for
+// types a conversion bridges, 0.2 for types that do not convert.
+func typeSim(a, b infer.Type) float64 {
+	switch {
+	case a == b:
+		return 1
+	case a.Numeric() && b.Numeric():
+		return 0.9
+	case a.Temporal() && b.Temporal():
+		return 0.9
+	case a == infer.String || b == infer.String:
+		return 0.6
+	case (a == infer.Boolean && b == infer.Integer) || (a == infer.Integer && b == infer.Boolean):
+		return 0.6
+	case (a.Numeric() && b.Temporal()) || (a.Temporal() && b.Numeric()):
+		return 0.4
+	}
+	return 0.2
+}
+
+func p90abs(x []float64) float64 {
+	if len(x) == 0 {
+		return 0
+	}
+	a := make([]float64, len(x))
+	for i, v := range x {
+		a[i] = math.Abs(v)
+	}
+	slices.Sort(a)
+	return a[len(a)*9/10]
+}
+
+// hashSet is a sorted set of 64-bit hashes; intersections are merges.
+type hashSet []uint64
+
+var hashSeed = maphash.MakeSeed()
+
+func strHash(s string) uint64 { return maphash.String(hashSeed, s) }
+
+func newHashSet(hs []uint64) hashSet {
+	slices.Sort(hs)
+	return hashSet(slices.Compact(hs))
+}
+
+func intersect(a, b hashSet) int {
+	i, j, n := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			n++
+			i++
+			j++
+		}
+	}
+	return n
+}
+
+// setCosine is |a∩b| / sqrt(|a||b|), discounted when the smaller set is
+// small (see shrink).
+func setCosine(a, b hashSet) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	return float64(intersect(a, b)) / math.Sqrt(float64(len(a))*float64(len(b))) * shrink(min(len(a), len(b)))
+}
+
+// centsOverlap compares integer cents with decimal units: the overlap of
+// the source values divided by 100 with the target values.
+func centsOverlap(s, t *valueInfo) float64 {
+	if s.typ != infer.Integer || !(t.typ == infer.Decimal || t.typ == infer.Float) {
+		return 0
+	}
+	return setCosine(s.cents, t.canon)
+}
+
+// splitOverlap compares a column of several-word values (full names) with
+// a column of single words: the overlap of the target values with the
+// source's first words and with its last words. part is "first" or
+// "last", whichever overlaps more, or "" when neither fits.
+func splitOverlap(s, t *valueInfo) (float64, string) {
+	if s.class != classText || t.class != classText || s.words < 1.8 || t.words > 1.2 {
+		return 0, ""
+	}
+	f, l := setCosine(s.firstWd, t.canon), setCosine(s.lastWd, t.canon)
+	switch {
+	case f >= l && f >= 0.2:
+		return f, "first"
+	case l > f && l >= 0.2:
+		return l, "last"
+	}
+	return 0, ""
+}
+
+// phoneDigits keeps the digits of a phone number, at most the last ten (a
+// leading country code is dropped).
+func phoneDigits(s string) string {
+	var b []byte
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			b = append(b, s[i])
+		}
+	}
+	if len(b) > 10 {
+		b = b[len(b)-10:]
+	}
+	return string(b)
+}
+
+// commonPattern returns the most frequent shape of the values, with every
+// digit written as 9.
+func commonPattern(sample []string) string {
+	counts := map[string]int{}
+	best, bn := "", 0
+	for _, x := range sample {
+		p := []byte(strings.TrimSpace(x))
+		for i, c := range p {
+			if c >= '0' && c <= '9' {
+				p[i] = '9'
+			}
+		}
+		counts[string(p)]++
+		if n := counts[string(p)]; n > bn || (n == bn && string(p) < best) {
+			best, bn = string(p), n
+		}
+	}
+	return best
+}
