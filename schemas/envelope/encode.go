@@ -44,10 +44,10 @@ type Encoder struct {
 // encSchema is the per-schema work done once: field codecs and the
 // pre-rendered schema sections.
 type encSchema struct {
-	fields     []fieldCodec
-	keyFields  []fieldCodec
-	valueJSON  []byte // {"schema":…,"payload": (when Options.Schemas)
-	keyJSON    []byte
+	fields    []fieldCodec
+	keyFields []fieldCodec
+	valueJSON []byte // {"schema":…,"payload": (when Options.Schemas)
+	keyJSON   []byte
 }
 
 // NewEncoder returns an encoder with the given options.
