@@ -2,6 +2,7 @@ package debezium
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -73,6 +74,9 @@ type Config struct {
 	// HeartbeatPrefix starts the names of heartbeat topics; default
 	// "__debezium-heartbeat" (Debezium's topic.heartbeat.prefix).
 	HeartbeatPrefix string
+	// Registry gives the Avro schemas of records in the Confluent wire
+	// format (Confluent's AvroConverter); nil when only JSON is read.
+	Registry Registry
 	// Hint returns the row schema of a topic whose messages have no schema
 	// section (JsonConverter with schemas.enable=false); nil when unknown.
 	// A payload-only message of a topic without a hint fails with
@@ -115,6 +119,8 @@ type Decoder struct {
 	ddlTop map[string]bool
 	// keyed caches the value schemas with Key set from a key schema.
 	keyed map[keyedPair]*schemas.Schema
+	// avroValues and avroKeys cache the Avro decoding plans by schema id.
+	avroValues, avroKeys map[int]*avroEnvelope
 }
 
 type keyedPair struct{ value, key *schemas.Schema }
@@ -123,7 +129,8 @@ type keyedPair struct{ value, key *schemas.Schema }
 func NewDecoder(cfg Config) *Decoder {
 	cfg = cfg.withDefaults()
 	d := &Decoder{cfg: cfg, values: envelope.NewDecoder(), keys: envelope.NewDecoder(),
-		txTop: make(map[string]bool), ddlTop: make(map[string]bool), keyed: make(map[keyedPair]*schemas.Schema)}
+		txTop: make(map[string]bool), ddlTop: make(map[string]bool), keyed: make(map[keyedPair]*schemas.Schema),
+		avroValues: make(map[int]*avroEnvelope), avroKeys: make(map[int]*avroEnvelope)}
 	for _, t := range cfg.TransactionTopics {
 		d.txTop[t] = true
 	}
@@ -147,6 +154,9 @@ func (d *Decoder) Classify(r Record) Kind {
 	if len(bytes.TrimSpace(r.Value)) == 0 {
 		return KindTombstone
 	}
+	if isAvro(r.Value) {
+		return KindChange // Avro metadata is told by its schema, in Decode
+	}
 	if strings.HasSuffix(r.Topic, ".transaction") || strings.Count(r.Topic, ".") < 2 {
 		// The names of the metadata topics can be table topics too: look.
 		switch sniff(r.Value) {
@@ -162,8 +172,16 @@ func (d *Decoder) Classify(r Record) Kind {
 }
 
 // Decode decodes one record. Errors are [*RecordError]s; a heartbeat
-// decodes to a Message of KindHeartbeat and nothing else.
+// decodes to a Message of KindHeartbeat and nothing else. It is
+// [Decoder.DecodeContext] with a background context: with a registry, use
+// that to bound the schema lookups.
 func (d *Decoder) Decode(r Record) (Message, error) {
+	return d.DecodeContext(context.Background(), r)
+}
+
+// DecodeContext is [Decoder.Decode]; ctx bounds the schema registry
+// lookups of Avro records (one per schema id, then cached).
+func (d *Decoder) DecodeContext(ctx context.Context, r Record) (Message, error) {
 	var m Message
 	m.Kind = d.Classify(r)
 	var err error
@@ -177,9 +195,13 @@ func (d *Decoder) Decode(r Record) (Message, error) {
 		m.SchemaChange, err = DecodeSchemaChange(r.Value)
 	case KindTombstone:
 		part = "key"
-		m.KeySchema, m.Key, err = d.decodeKey(r, nil)
+		m.KeySchema, m.Key, err = d.decodeKey(ctx, r, nil)
 	case KindChange:
-		m, part, err = d.decodeChange(r)
+		if isAvro(r.Value) {
+			m, part, err = d.decodeAvro(ctx, r)
+		} else {
+			m, part, err = d.decodeChange(ctx, r)
+		}
 	}
 	if err != nil {
 		return m, &RecordError{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Part: part, Err: err}
@@ -194,7 +216,10 @@ func (d *Decoder) hint(topic string) *schemas.Schema {
 	return d.cfg.Hint(topic)
 }
 
-func (d *Decoder) decodeKey(r Record, hint *schemas.Schema) (*schemas.Schema, []schemas.Value, error) {
+func (d *Decoder) decodeKey(ctx context.Context, r Record, hint *schemas.Schema) (*schemas.Schema, []schemas.Value, error) {
+	if isAvro(r.Key) {
+		return d.decodeAvroKey(ctx, r.Key)
+	}
 	if hint == nil {
 		hint = d.hint(r.Topic)
 	}
@@ -209,7 +234,7 @@ func (d *Decoder) decodeKey(r Record, hint *schemas.Schema) (*schemas.Schema, []
 	return ks, kv, err
 }
 
-func (d *Decoder) decodeChange(r Record) (Message, string, error) {
+func (d *Decoder) decodeChange(ctx context.Context, r Record) (Message, string, error) {
 	m := Message{Kind: KindChange}
 	hint := d.hint(r.Topic)
 	ev, err := d.values.Decode(r.Value, hint)
@@ -217,13 +242,13 @@ func (d *Decoder) decodeChange(r Record) (Message, string, error) {
 	case errors.Is(err, envelope.ErrTombstone):
 		// {"schema":…,"payload":null}: a tombstone in a wrapper.
 		m.Kind = KindTombstone
-		m.KeySchema, m.Key, err = d.decodeKey(r, hint)
+		m.KeySchema, m.Key, err = d.decodeKey(ctx, r, hint)
 		return m, "key", err
 	case err != nil:
 		return m, "value", err
 	}
 	m.Event = ev
-	m.KeySchema, m.Key, err = d.decodeKey(r, ev.Schema)
+	m.KeySchema, m.Key, err = d.decodeKey(ctx, r, ev.Schema)
 	if err != nil {
 		return m, "key", err
 	}

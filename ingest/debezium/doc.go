@@ -14,6 +14,20 @@
 // geometry included (EWKB bytes); __debezium_unavailable_value becomes
 // [schemas.Unchanged].
 //
+// # Avro
+//
+// Records in the Confluent wire format (a zero byte, a 4-byte schema id,
+// the Avro binary body), as Confluent's AvroConverter writes them, are
+// decoded when [Config.Registry] is set: each schema id is fetched once
+// ([Decoder.DecodeContext] bounds the lookup) and turned into a decoding
+// plan, and every record is then read in one pass over its bytes. The
+// semantic types are told by the "connect.name" and "connect.parameters"
+// of the Avro schema, so they decode to the same values as with the JSON
+// converter; transaction metadata and schema change records are told by
+// their schema names. Avro was tested against messages encoded by an
+// independent implementation (goavro) from schemas written as the
+// AvroConverter writes them, not yet against a live schema registry.
+//
 // # Topics
 //
 //	__debezium-heartbeat.*          KindHeartbeat, not decoded ([Config.HeartbeatPrefix])

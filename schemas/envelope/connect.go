@@ -42,6 +42,12 @@ const (
 	paramSourceScale = "__debezium.source.column.scale"
 )
 
+// MaxScale bounds the decimal scales the decoder accepts, in both
+// directions: PostgreSQL's numeric has at most 16383 digits after the
+// point, and a hostile scale of billions would make exact arithmetic on
+// the value take forever.
+const MaxScale = 16384
+
 // Placeholder is the text Debezium writes for a value it did not receive
 // (unavailable.value.placeholder); it decodes to [schemas.Unchanged].
 const Placeholder = "__debezium_unavailable_value"
@@ -99,6 +105,9 @@ func typeFromConnect(cs *connectSchema) (fieldCodec, error) {
 		s, err := strconv.ParseInt(cs.Parameters["scale"], 10, 32)
 		if err != nil {
 			return fc, fmt.Errorf("field %q: %s without a valid scale parameter", cs.Field, nameDecimal)
+		}
+		if s < -MaxScale || s > MaxScale {
+			return fc, fmt.Errorf("field %q: decimal scale %d out of range", cs.Field, s)
 		}
 		t.Scale = int32(s)
 		if p, ok := cs.Parameters["connect.decimal.precision"]; ok {

@@ -664,7 +664,7 @@ func decodeDecimal(s *scanner, fc *fieldCodec) (schemas.Value, error) {
 		if err != nil {
 			return schemas.Value{}, err
 		}
-		if !haveValue || sc < math.MinInt32 || sc > math.MaxInt32 {
+		if !haveValue || sc < -MaxScale || sc > MaxScale {
 			return schemas.Value{}, errors.New("VariableScaleDecimal without value or with a bad scale")
 		}
 		return decimalText(raw, int32(sc))

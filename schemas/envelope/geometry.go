@@ -56,20 +56,28 @@ func decodeGeometry(s *scanner) (schemas.Value, error) {
 	if err != nil {
 		return schemas.Value{}, err
 	}
-	if wkb == nil {
-		if !haveX || !haveY {
-			return schemas.Value{}, errors.New("geometry without wkb")
-		}
-		wkb = pointWKB(x, y)
+	if wkb == nil && (!haveX || !haveY) {
+		return schemas.Value{}, errors.New("geometry without wkb")
 	}
-	if !haveSRID {
-		return schemas.Bytes(wkb), nil
-	}
-	out, err := withSRID(wkb, int32(srid))
+	out, err := GeometryEWKB(wkb, x, y, int32(srid), haveSRID)
 	if err != nil {
 		return schemas.Value{}, err
 	}
 	return schemas.Bytes(out), nil
+}
+
+// GeometryEWKB returns the bytes a Debezium geometry struct decodes to:
+// wkb (or, when wkb is nil, the WKB of the point x, y), made extended WKB
+// carrying srid when haveSRID. Other decoders of Debezium's geometry (Avro)
+// use it so that both agree.
+func GeometryEWKB(wkb []byte, x, y float64, srid int32, haveSRID bool) ([]byte, error) {
+	if wkb == nil {
+		wkb = pointWKB(x, y)
+	}
+	if !haveSRID {
+		return wkb, nil
+	}
+	return withSRID(wkb, srid)
 }
 
 // pointWKB is the little-endian WKB of a 2D point.

@@ -83,3 +83,18 @@ func TestMongoDBEnvelope(t *testing.T) {
 		t.Errorf("decoded %v %s %v", ev.Op, ev.Schema.Name, ev.After)
 	}
 }
+
+// TestHugeScale checks that a decimal scale past MaxScale is an error, not
+// an exponentiation that never ends (found by fuzzing the Avro decoder).
+func TestHugeScale(t *testing.T) {
+	t.Parallel()
+	msgs := []string{
+		`{"schema":{"type":"struct","name":"s.p.t.Value","fields":[{"type":"struct","optional":true,"name":"io.debezium.data.VariableScaleDecimal","field":"n","fields":[{"type":"int32","field":"scale"},{"type":"bytes","field":"value"}]}]},"payload":{"n":{"scale":-2000000000,"value":"AQ=="}}}`,
+		`{"schema":{"type":"struct","name":"s.p.t.Value","fields":[{"type":"bytes","optional":true,"name":"org.apache.kafka.connect.data.Decimal","parameters":{"scale":"-2000000000"},"field":"n"}]},"payload":{"n":"AQ=="}}`,
+	}
+	for _, m := range msgs {
+		if _, err := NewDecoder().Decode([]byte(m), nil); err == nil || !strings.Contains(err.Error(), "scale") {
+			t.Errorf("error %v, want a scale error", err)
+		}
+	}
+}
