@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/sr"
 
 	"github.com/heliosdb/helios-etl/ingest/debezium"
 	"github.com/heliosdb/helios-etl/schemas"
@@ -32,10 +33,10 @@ func newDebeziumCmd() *cobra.Command {
 // debeziumDecodeFlags are the flags of debezium decode; their names are a
 // contract with scripts and tools.
 type debeziumDecodeFlags struct {
-	file, topic, brokers, format, fileTopic string
-	regex, fromBeginning, heartbeats        bool
-	max                                     int
-	timeout                                 time.Duration
+	file, topic, brokers, format, fileTopic, registry string
+	regex, fromBeginning, heartbeats                  bool
+	max                                               int
+	timeout                                           time.Duration
 }
 
 func newDebeziumDecodeCmd() *cobra.Command {
@@ -54,7 +55,8 @@ exit status is 1 when any message failed.
 --file reads a file of JSON values: records {"topic":…,"key":…,"value":…}
 (the golden files of ingest/debezium/testdata) or bare Debezium messages, one
 after the other ("-" is stdin). --topic reads Kafka topics directly, without a
-consumer group, from the end (or the beginning with --from-beginning).`,
+consumer group, from the end (or the beginning with --from-beginning). Avro
+records (Confluent's AvroConverter) are read from topics, with --registry.`,
 		Example: `  helios-etl debezium decode --file ingest/debezium/testdata/pg/01_insert_full.json
   kcat -b kafka:9092 -t shop.public.orders -C -e -q | helios-etl debezium decode --file - --file-topic shop.public.orders
   helios-etl debezium decode --brokers kafka:9092 --topic shop.public.orders --from-beginning --max 10 --format json
@@ -79,6 +81,7 @@ consumer group, from the end (or the beginning with --from-beginning).`,
 	fl.DurationVar(&f.timeout, "idle-timeout", 0, "with --topic, stop when no record came for this long (0: never)")
 	fl.StringVar(&f.format, "format", "text", "output format: text or json (one JSON object per line)")
 	fl.BoolVar(&f.heartbeats, "heartbeats", false, "print heartbeats too")
+	fl.StringVar(&f.registry, "registry", "", "schema registry URLs, comma-separated, to decode Avro (Confluent wire format)")
 	return cmd
 }
 
@@ -109,6 +112,7 @@ func (f debeziumDecodeFlags) validate() error {
 // decodePrinter decodes records and prints them.
 type decodePrinter struct {
 	dec        *debezium.Decoder
+	ctx        context.Context // bounds registry lookups
 	out        *bufio.Writer
 	errOut     io.Writer
 	json       bool
@@ -117,7 +121,15 @@ type decodePrinter struct {
 }
 
 func runDebeziumDecode(ctx context.Context, f debeziumDecodeFlags, stdin io.Reader, stdout, stderr io.Writer) error {
-	p := &decodePrinter{dec: debezium.NewDecoder(debezium.Config{}), out: bufio.NewWriter(stdout), errOut: stderr,
+	var cfg debezium.Config
+	if f.registry != "" {
+		cl, err := sr.NewClient(sr.URLs(splitList(f.registry)...))
+		if err != nil {
+			return fmt.Errorf("debezium decode: schema registry: %w", err)
+		}
+		cfg.Registry = registryAdapter{cl}
+	}
+	p := &decodePrinter{dec: debezium.NewDecoder(cfg), ctx: ctx, out: bufio.NewWriter(stdout), errOut: stderr,
 		json: f.format == "json", heartbeats: f.heartbeats}
 	defer p.out.Flush()
 	var err error
@@ -227,7 +239,7 @@ func (p *decodePrinter) kafka(ctx context.Context, f debeziumDecodeFlags) error 
 // record decodes and prints one record; a failure is reported and counted.
 func (p *decodePrinter) record(r debezium.Record) {
 	p.n++
-	m, err := p.dec.Decode(r)
+	m, err := p.dec.DecodeContext(p.ctx, r)
 	if err != nil {
 		p.failed++
 		p.out.Flush()
@@ -392,4 +404,18 @@ func appendValueJSON(dst []byte, v schemas.Value) []byte {
 func appendJSONString(dst []byte, s string) []byte {
 	b, _ := json.Marshal(s)
 	return append(dst, b...)
+}
+
+// registryAdapter gives a franz-go schema registry client the method
+// ingest/debezium needs.
+type registryAdapter struct{ cl *sr.Client }
+
+var _ debezium.Registry = registryAdapter{}
+
+func (a registryAdapter) Schema(ctx context.Context, id int) (string, error) {
+	s, err := a.cl.SchemaByID(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	return s.Schema, nil
 }

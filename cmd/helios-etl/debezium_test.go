@@ -2,10 +2,15 @@ package main
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 func golden(t *testing.T, name string) string {
@@ -89,5 +94,46 @@ func TestDebeziumDecodeAllGolden(t *testing.T) {
 		if err != nil {
 			t.Errorf("%s: %v %s", f, err, errOut)
 		}
+	}
+}
+
+// TestDebeziumDecodeTopicAvro reads an Avro record (Confluent wire format)
+// from a topic of an in-process Kafka (kfake), with its schema from a fake
+// registry over HTTP.
+func TestDebeziumDecodeTopicAvro(t *testing.T) {
+	t.Parallel()
+	const schema = `{"type":"record","name":"Value","namespace":"shop.public.t","fields":[{"name":"id","type":"long"},{"name":"name","type":"string"}]}`
+	reg := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/schemas/ids/7" {
+			http.NotFound(w, r)
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"schema": schema})
+	}))
+	t.Cleanup(reg.Close)
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "shop.public.t"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cluster.Close)
+	brokers := strings.Join(cluster.ListenAddrs(), ",")
+	cl, err := kgo.NewClient(kgo.SeedBrokers(cluster.ListenAddrs()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	// id 5 (zigzag 0x0a), name "ab"; and a record that is not Avro nor JSON.
+	avro := []byte{0, 0, 0, 0, 7, 0x0a, 0x04, 'a', 'b'}
+	if err := cl.ProduceSync(t.Context(), &kgo.Record{Topic: "shop.public.t", Value: []byte("garbage")},
+		&kgo.Record{Topic: "shop.public.t", Value: avro}).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, err := run(t, "", "debezium", "decode", "--brokers", brokers, "--topic", "shop.public.t", "--from-beginning",
+		"--max", "2", "--registry", reg.URL)
+	if exitCode(err) != 1 || !strings.Contains(errOut, "shop.public.t/0@0 value") {
+		t.Errorf("exit %v, stderr %q: want the garbage record reported", err, errOut)
+	}
+	if want := `shop.public.t/0@1 change c public.t after={id=5, name="ab"}`; !strings.Contains(out, want) {
+		t.Errorf("stdout %q does not contain %q", out, want)
 	}
 }
