@@ -616,8 +616,6 @@ func appendJSONFloat(dst []byte, f float64, bits int) []byte {
 	return strconv.AppendFloat(dst, f, 'g', -1, bits)
 }
 
-var placeholderBytes = []byte(envelope.Placeholder)
-
 // value reads one column value.
 func (r *avroReader) value(c *avroCol, declared *avroNode) (schemas.Value, error) {
 	n, err := r.branch(declared)
