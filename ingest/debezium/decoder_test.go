@@ -28,6 +28,7 @@ func TestClassify(t *testing.T) {
 		{"configured transaction topic", "txs", tx, Config{TransactionTopics: []string{"txs"}}, KindTransaction},
 		{"schema change topic", "shop", ddl, Config{}, KindSchemaChange},
 		{"configured schema change topic", "a.b.c", ddl, Config{SchemaChangeTopics: []string{"a.b.c"}}, KindSchemaChange},
+		{"helios-etl schema change", "shop.schema-changes", `{"table":"public.t","version":2,"lsn":1,"key":["id"],"fields":[{"name":"id","type":"int32","nullable":false}]}`, Config{}, KindSchemaChange},
 		{"change", "shop.public.orders", change, Config{}, KindChange},
 		{"tombstone", "shop.public.orders", "", Config{}, KindTombstone},
 		{"not json on a metadata topic", "shop", "{", Config{}, KindChange},
@@ -111,5 +112,18 @@ func TestSchemaKeyCached(t *testing.T) {
 	}
 	if a.Event.Schema != b.Event.Schema {
 		t.Errorf("two events of one table have different schema pointers")
+	}
+}
+
+func TestHeliosSchemaChange(t *testing.T) {
+	t.Parallel()
+	m, err := NewDecoder(Config{}).Decode(Record{Topic: "shop.schema-changes", Key: []byte("public.t"),
+		Value: []byte(`{"table":"public.t","version":2,"lsn":1,"key":["id"],"fields":[{"name":"id","type":"int32","nullable":false}]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := m.SchemaChange
+	if m.Kind != KindSchemaChange || sc.Schema != "public" || len(sc.TableChanges) != 1 || sc.TableChanges[0].Type != "ALTER" || sc.TableChanges[0].ID != "public.t" {
+		t.Errorf("decoded %v %+v", m.Kind, sc)
 	}
 }

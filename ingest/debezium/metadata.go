@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Transaction is an event of Debezium's transaction metadata topic
@@ -95,10 +96,13 @@ func sniff(data []byte) shape {
 	_, hasDDL := keys["ddl"]
 	_, hasChanges := keys["tableChanges"]
 	_, hasOp := keys["op"]
+	_, hasTable := keys["table"]
+	_, hasFields := keys["fields"]
+	_, hasVersion := keys["version"]
 	switch {
 	case hasStatus && hasID && !hasOp:
 		return shapeTransaction
-	case (hasDDL || hasChanges) && !hasOp:
+	case (hasDDL || hasChanges || (hasTable && hasFields && hasVersion)) && !hasOp:
 		return shapeSchemaChange
 	case len(keys) == 1 && keys["ts_ms"] != nil:
 		return shapeHeartbeat
@@ -144,7 +148,10 @@ func DecodeTransaction(data []byte) (Transaction, error) {
 }
 
 // DecodeSchemaChange decodes a schema change event, with or without a
-// schema section.
+// schema section. It also reads the records of helios-etl's own
+// "<prefix>.schema-changes" topic ({table, version, lsn, key, fields}),
+// as one table change: CREATE for version 1, else ALTER, with the record
+// as the table's structure.
 func DecodeSchemaChange(data []byte) (SchemaChange, error) {
 	var sc SchemaChange
 	p, err := payloadOf(data)
@@ -166,7 +173,20 @@ func DecodeSchemaChange(data []byte) (SchemaChange, error) {
 		return sc, fmt.Errorf("schema change: %w", err)
 	}
 	if v.DDL == "" && len(v.TableChanges) == 0 {
-		return sc, errors.New("schema change: neither ddl nor tableChanges")
+		var h struct {
+			Table   string          `json:"table"`
+			Version int32           `json:"version"`
+			Fields  json.RawMessage `json:"fields"`
+		}
+		if json.Unmarshal(p, &h) != nil || h.Table == "" || len(h.Fields) == 0 {
+			return sc, errors.New("schema change: neither ddl nor tableChanges")
+		}
+		typ := "ALTER"
+		if h.Version == 1 {
+			typ = "CREATE"
+		}
+		schema, _, _ := strings.Cut(h.Table, ".")
+		return SchemaChange{Schema: schema, TableChanges: []TableChange{{Type: typ, ID: h.Table, Table: p}}}, nil
 	}
 	sc = SchemaChange{Database: v.DatabaseName, Schema: v.SchemaName, DDL: v.DDL, TsMicros: v.TsMs * 1000}
 	for _, c := range v.TableChanges {
