@@ -82,9 +82,14 @@
 //   - numeric NaN: Debezium writes null, helios-etl "NaN";
 //   - bit(n): Debezium writes io.debezium.data.Bits (the bits as a
 //     little-endian number), helios-etl the bit string "1010101010";
-//   - tombstones: Debezium follows each delete with a tombstone
-//     (tombstones.on.delete=true), helios-etl's CDC does not;
-//   - transaction metadata: helios-etl's CDC writes no transaction topic.
+//   - transaction metadata: helios-etl's CDC writes no transaction topic;
+//   - schema changes: Debezium's PostgreSQL connector writes no schema
+//     change topic; helios-etl's CDC writes its own
+//     "<prefix>.schema-changes" records, which [DecodeSchemaChange] reads.
+//
+// Both follow each delete with a tombstone (Debezium's
+// tombstones.on.delete=true); helios-etl's CDC did not before this
+// conformance test found it.
 //
 // # Concurrency
 //

@@ -550,6 +550,13 @@ func (s *Source) emit(ctx context.Context, rel *relation, op schemas.Op, before,
 	tx := s.cur
 	s.tracker.add(tx)
 	s.deps.Producer.Produce(ctx, r, func(_ *kgo.Record, err error) { s.tracker.ack(tx, err) })
+	if op == schemas.OpDelete && r.Key != nil && !s.cfg.NoTombstones {
+		// As Debezium's tombstones.on.delete: a null value under the
+		// deleted row's key, so that log compaction can drop the key.
+		s.tracker.add(tx)
+		s.deps.Producer.Produce(ctx, &kgo.Record{Topic: r.Topic, Key: r.Key, Headers: r.Headers},
+			func(_ *kgo.Record, err error) { s.tracker.ack(tx, err) })
+	}
 	s.metrics.rows.WithLabelValues("cdc", rel.table).Inc()
 	return nil
 }
