@@ -10,12 +10,14 @@ import (
 	"os"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sr"
 
+	"github.com/heliosdb/helios-etl/cmd/helios-etl/internal/config"
 	"github.com/heliosdb/helios-etl/ingest/debezium"
 	"github.com/heliosdb/helios-etl/schemas"
 )
@@ -33,10 +35,11 @@ func newDebeziumCmd() *cobra.Command {
 // debeziumDecodeFlags are the flags of debezium decode; their names are a
 // contract with scripts and tools.
 type debeziumDecodeFlags struct {
-	file, topic, brokers, format, fileTopic, registry string
-	regex, fromBeginning, heartbeats                  bool
-	max                                               int
-	timeout                                           time.Duration
+	config, file, topic, brokers, format, fileTopic, registry string
+	registryUser, registryPassword                            string
+	regex, fromBeginning, heartbeats                          bool
+	max                                                       int
+	timeout                                                   time.Duration
 }
 
 func newDebeziumDecodeCmd() *cobra.Command {
@@ -60,9 +63,14 @@ records (Confluent's AvroConverter) are read from topics, with --registry.`,
 		Example: `  helios-etl debezium decode --file ingest/debezium/testdata/pg/01_insert_full.json
   kcat -b kafka:9092 -t shop.public.orders -C -e -q | helios-etl debezium decode --file - --file-topic shop.public.orders
   helios-etl debezium decode --brokers kafka:9092 --topic shop.public.orders --from-beginning --max 10 --format json
-  helios-etl debezium decode --brokers kafka:9092 --topic 'shop\..*' --regex`,
+  helios-etl debezium decode --brokers kafka:9092 --topic 'shop\..*' --regex
+  helios-etl debezium decode --config etl.toml --from-beginning   # [source.debezium] topics, [kafka], [schema_registry]`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := f.fromConfig(cmd); err != nil {
+				fmt.Fprintln(cmd.ErrOrStderr(), err)
+				return exitError{code: 2}
+			}
 			if err := f.validate(); err != nil {
 				fmt.Fprintln(cmd.ErrOrStderr(), "debezium decode:", err)
 				return exitError{code: 2}
@@ -71,6 +79,7 @@ records (Confluent's AvroConverter) are read from topics, with --registry.`,
 		},
 	}
 	fl := cmd.Flags()
+	fl.StringVar(&f.config, "config", "", "configuration file (TOML): [source.debezium] topics or topic_pattern, [kafka] brokers, [schema_registry]")
 	fl.StringVar(&f.file, "file", "", `file of records or messages to decode ("-" for stdin)`)
 	fl.StringVar(&f.fileTopic, "file-topic", "file", "topic name of bare messages in --file (it decides how a record is classified)")
 	fl.StringVar(&f.topic, "topic", "", "Kafka topics to read, comma-separated (a regular expression with --regex)")
@@ -83,6 +92,37 @@ records (Confluent's AvroConverter) are read from topics, with --registry.`,
 	fl.BoolVar(&f.heartbeats, "heartbeats", false, "print heartbeats too")
 	fl.StringVar(&f.registry, "registry", "", "schema registry URLs, comma-separated, to decode Avro (Confluent wire format)")
 	return cmd
+}
+
+// fromConfig fills what the flags left unset from the configuration file:
+// the topics of [source.debezium], the brokers and the schema registry.
+func (f *debeziumDecodeFlags) fromConfig(cmd *cobra.Command) error {
+	if f.config == "" {
+		return nil
+	}
+	cfg, err := config.Load(f.config)
+	if err != nil {
+		return err
+	}
+	changed := cmd.Flags().Changed
+	src := cfg.Source.Debezium
+	if !changed("topic") && !changed("file") {
+		switch {
+		case src.TopicPattern != "":
+			f.topic, f.regex = src.TopicPattern, true
+		case len(src.Topics) > 0:
+			f.topic = strings.Join(src.Topics, ",")
+		default:
+			return fmt.Errorf("%s: [source.debezium] names no topics (set topics or topic_pattern), and no --topic or --file was given", f.config)
+		}
+	}
+	if !changed("brokers") {
+		f.brokers = strings.Join(cfg.Kafka.Brokers, ",")
+	}
+	if !changed("registry") && cfg.SchemaRegistry.URL != "" {
+		f.registry, f.registryUser, f.registryPassword = cfg.SchemaRegistry.URL, cfg.SchemaRegistry.User, cfg.SchemaRegistry.Password
+	}
+	return nil
 }
 
 func (f debeziumDecodeFlags) validate() error {
@@ -123,7 +163,11 @@ type decodePrinter struct {
 func runDebeziumDecode(ctx context.Context, f debeziumDecodeFlags, stdin io.Reader, stdout, stderr io.Writer) error {
 	var cfg debezium.Config
 	if f.registry != "" {
-		cl, err := sr.NewClient(sr.URLs(splitList(f.registry)...))
+		opts := []sr.ClientOpt{sr.URLs(splitList(f.registry)...)}
+		if f.registryUser != "" {
+			opts = append(opts, sr.BasicAuth(f.registryUser, f.registryPassword))
+		}
+		cl, err := sr.NewClient(opts...)
 		if err != nil {
 			return fmt.Errorf("debezium decode: schema registry: %w", err)
 		}
@@ -195,8 +239,12 @@ func (p *decodePrinter) kafka(ctx context.Context, f debeziumDecodeFlags) error 
 	if f.fromBeginning {
 		start = kgo.NewOffset().AtStart()
 	}
+	topics := splitList(f.topic)
+	if f.regex {
+		topics = []string{"^(?:" + f.topic + ")$"} // the whole name must match
+	}
 	opts := []kgo.Opt{kgo.SeedBrokers(splitList(f.brokers)...), kgo.ConsumeResetOffset(start),
-		kgo.FetchIsolationLevel(kgo.ReadCommitted()), kgo.ConsumeTopics(splitList(f.topic)...)}
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()), kgo.ConsumeTopics(topics...)}
 	if f.regex {
 		opts = append(opts, kgo.ConsumeRegex(), kgo.MetadataMinAge(time.Second))
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -128,12 +129,20 @@ func TestDebeziumDecodeTopicAvro(t *testing.T) {
 		&kgo.Record{Topic: "shop.public.t", Value: avro}).FirstErr(); err != nil {
 		t.Fatal(err)
 	}
-	out, errOut, err := run(t, "", "debezium", "decode", "--brokers", brokers, "--topic", "shop.public.t", "--from-beginning",
-		"--max", "2", "--registry", reg.URL)
-	if exitCode(err) != 1 || !strings.Contains(errOut, "shop.public.t/0@0 value") {
-		t.Errorf("exit %v, stderr %q: want the garbage record reported", err, errOut)
-	}
-	if want := `shop.public.t/0@1 change c public.t after={id=5, name="ab"}`; !strings.Contains(out, want) {
-		t.Errorf("stdout %q does not contain %q", out, want)
+	// The topic and the registry named by flags, then by a pipeline
+	// configuration's [source.debezium] topic pattern.
+	conf := writeFile(t, "etl.toml", fmt.Sprintf("[source.debezium]\ntopic_pattern = %q\n[kafka]\nbrokers = [%q]\n[schema_registry]\nurl = %q\n",
+		`shop\.public\..*`, cluster.ListenAddrs()[0], reg.URL))
+	for _, args := range [][]string{
+		{"--brokers", brokers, "--topic", "shop.public.t", "--registry", reg.URL},
+		{"--config", conf},
+	} {
+		out, errOut, err := run(t, "", append([]string{"debezium", "decode", "--from-beginning", "--max", "2"}, args...)...)
+		if exitCode(err) != 1 || !strings.Contains(errOut, "shop.public.t/0@0 value") {
+			t.Errorf("%v: exit %v, stderr %q: want the garbage record reported", args, err, errOut)
+		}
+		if want := `shop.public.t/0@1 change c public.t after={id=5, name="ab"}`; !strings.Contains(out, want) {
+			t.Errorf("%v: stdout %q does not contain %q", args, out, want)
+		}
 	}
 }

@@ -232,6 +232,15 @@ func TestParseErrors(t *testing.T) {
 			},
 		},
 		{
+			name: "debezium topics",
+			doc:  "[source.debezium]\ntopics = [\"a.b.c\", \"bad topic\"]\ntopic_pattern = \"shop((\"\n",
+			want: []string{
+				`etl.toml:2:20: source.debezium.topics[1]: invalid topic name part "bad topic" (use letters, digits, '.', '_' and '-', at most 200 of them)`,
+				`etl.toml:3:1: source.debezium.topic_pattern: both topics and topic_pattern are set (set topics or topic_pattern, not both)`,
+				"etl.toml:3:1: source.debezium.topic_pattern: invalid pattern: error parsing regexp: missing closing ): `shop((` (a Go (RE2) regular expression, e.g. \"shop\\\\..*\")",
+			},
+		},
+		{
 			name: "rules across tables",
 			doc:  "[server]\nlisten = \":9464\"\n[etl]\ndlq_topic_suffix = \"-changelog\"\n[security]\njwt_secret = \"short\"\njwt_public_key_file = \"k.pem\"\n",
 			want: []string{
