@@ -63,6 +63,7 @@ fmt: ## format the Go code
 .PHONY: bench
 bench: ## Go benchmarks of the hot paths (figures go in README and issue notes)
 	$(GO) test -run '^$$' -bench . -benchmem ./schemas/...
+	$(GO) test -run '^$$' -bench Stage -benchtime 200000x ./transform/stage/
 
 .PHONY: eval
 eval: ## every evaluation against benchmarks and ground truth
@@ -75,3 +76,14 @@ eval-schema: ## schema matching: Valentine NYC (../shared/benchmarks or HELIOS_B
 .PHONY: bench-schema
 bench-schema: ## benchmarks of schema inference (1M x 10) and matching (50 x 50) on one core
 	GOMAXPROCS=1 $(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./transform/infer ./transform/match
+
+.PHONY: eval-quality eval-quality-gen bench-quality
+eval: eval-quality
+eval-quality: ## data-quality eval: per-kind recall/precision/kind accuracy on tuning and held-out datasets, beside a naive |z|>3 baseline
+	$(GO) run ./transform/quality/internal/eval/cmd/quality-eval -data transform/quality/testdata/eval
+
+bench-quality: ## data-quality benchmarks (profiling throughput per row under GOMAXPROCS=1, memory vs rows)
+	GOMAXPROCS=1 $(GO) test -run '^$$' -bench . -benchmem ./transform/anomaly ./transform/quality
+
+eval-quality-gen: ## regenerate the labelled data-quality datasets (deterministic), then evaluate
+	$(GO) run ./transform/quality/internal/eval/cmd/quality-eval -data transform/quality/testdata/eval -gen

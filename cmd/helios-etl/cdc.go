@@ -142,6 +142,7 @@ func pgcdcConfig(cfg *config.Config) pgcdc.Config {
 	c := pgcdc.Config{DSN: pg.DSN, Slot: pg.Slot, Publication: pg.Publication, Tables: pg.Tables,
 		Snapshot: pg.Snapshot, TopicPrefix: pg.TopicPrefix, StatusInterval: time.Duration(pg.StatusInterval),
 		Schemas: pg.JSONSchemas, DecodingWorkMem: pg.DecodingWorkMem,
+		SnapshotWorkers: pg.SnapshotWorkers, SnapshotChunkRows: pg.SnapshotChunkRows,
 		SpoolDir: filepath.Join(cfg.State.Dir, "spool")}
 	if cfg.Kafka.TopicPartitions > 0 {
 		c.Partitions = int32(cfg.Kafka.TopicPartitions)
@@ -255,6 +256,15 @@ func (st stateStore) Put(key string, value []byte) error {
 	b := st.db.NewBatch()
 	defer b.Close()
 	if err := b.Put(st.s, []byte(key), value); err != nil {
+		return err
+	}
+	return b.Commit(true)
+}
+
+func (st stateStore) Delete(key string) error {
+	b := st.db.NewBatch()
+	defer b.Close()
+	if err := b.Delete(st.s, []byte(key)); err != nil {
 		return err
 	}
 	return b.Commit(true)

@@ -23,6 +23,8 @@ score records, and loads Kafka topics (JSON or Avro) and PostgreSQL tables.`,
 		newDemoCmd(),
 		newBenchCmd(),
 		newSchemaCmd(),
+		newStageCmd(),
+		newQualityCmd(),
 		newDebeziumCmd(),
 	)
 	return root

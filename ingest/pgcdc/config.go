@@ -37,8 +37,10 @@ type Config struct {
 	ReplicationFactor int16
 	// StatusInterval is how often standby status updates are sent.
 	StatusInterval time.Duration
-	// SnapshotBatch is how many rows a snapshot reads per fetch.
-	SnapshotBatch int
+	// SnapshotWorkers is how many connections read snapshot chunks at once.
+	SnapshotWorkers int
+	// SnapshotChunkRows is about how many rows one snapshot chunk holds.
+	SnapshotChunkRows int
 	// Protocol is the pgoutput protocol version: 0 picks 2 (with streaming
 	// of large in-progress transactions) on PostgreSQL 14 and later, else 1.
 	Protocol int
@@ -86,8 +88,11 @@ func (c Config) withDefaults() Config {
 	if c.SpoolDir == "" {
 		c.SpoolDir = filepath.Join(os.TempDir(), "helios-etl-spool")
 	}
-	if c.SnapshotBatch == 0 {
-		c.SnapshotBatch = 10_000
+	if c.SnapshotWorkers == 0 {
+		c.SnapshotWorkers = 4
+	}
+	if c.SnapshotChunkRows == 0 {
+		c.SnapshotChunkRows = 100_000
 	}
 	return c
 }
@@ -113,6 +118,9 @@ func (c Config) Validate() error {
 	case SnapshotInitial, SnapshotNever, SnapshotInitialOnly:
 	default:
 		errs = append(errs, fmt.Errorf("snapshot %q: want initial, never or initial_only", c.Snapshot))
+	}
+	if c.SnapshotWorkers < 1 || c.SnapshotChunkRows < 1 {
+		errs = append(errs, fmt.Errorf("snapshot workers %d and chunk rows %d: want at least 1", c.SnapshotWorkers, c.SnapshotChunkRows))
 	}
 	if c.Partitions < 1 {
 		errs = append(errs, fmt.Errorf("partitions %d: want at least 1", c.Partitions))

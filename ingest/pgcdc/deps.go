@@ -33,6 +33,7 @@ type Topics interface {
 type Store interface {
 	Get(key string) ([]byte, error) // nil, nil when missing
 	Put(key string, value []byte) error
+	Delete(key string) error
 }
 
 // ValueFunc converts one text-format column value.

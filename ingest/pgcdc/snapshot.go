@@ -2,144 +2,318 @@ package pgcdc
 
 import (
 	"context"
+	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/heliosdb/helios-etl/ingest/pgcdc/pgvalue"
 	"github.com/heliosdb/helios-etl/schemas"
+	"github.com/heliosdb/helios-etl/schemas/envelope"
 )
 
-// snapshot reads every captured table in the slot's exported snapshot and
-// produces its rows as read events, then waits until Kafka has them all.
-// Streaming then starts at the slot's consistent point: no gap, no overlap.
-func (s *Source) snapshot(ctx context.Context, snapshotName string, lsn uint64) error {
+// The initial snapshot.
+//
+// Tables are cut into chunks of heap blocks (ctid ranges, which work for
+// any table, with or without a primary key); SnapshotWorkers connections
+// import the slot's exported snapshot and read chunks in parallel, several
+// tables at once and several chunks of one table at once. The plan and each
+// finished chunk (all its records acknowledged by Kafka) are kept in the
+// store, so a restart resumes with the chunks not done yet.
+//
+// A resumed snapshot cannot import the original exported snapshot (it dies
+// with the connection that made it), so it reads the remaining chunks in a
+// new one; the slot has not advanced, and streaming starts at its
+// consistent point, so changes made in between are streamed after the rows
+// are read: every key converges to the table's current state, though a
+// resumed chunk's keys may briefly show an older change after their read.
+
+// snapPlan is the snapshot's chunk plan, kept in the store.
+type snapPlan struct {
+	LSN    uint64      `json:"lsn"`
+	Chunks []snapChunk `json:"chunks"`
+}
+
+// snapChunk is a range of heap blocks of one table; To 0 means to the end.
+type snapChunk struct {
+	OID  uint32 `json:"oid"`
+	NSP  string `json:"nsp"`
+	Name string `json:"name"`
+	From int64  `json:"from"`
+	To   int64  `json:"to"`
+}
+
+func (s *Source) planKey() string { return "pgcdc/" + s.cfg.Slot + "/snapshot/plan" }
+func (s *Source) chunkKey(i int) string {
+	return fmt.Sprintf("pgcdc/%s/snapshot/chunk/%08d", s.cfg.Slot, i)
+}
+
+func (s *Source) loadPlan() (*snapPlan, error) {
+	b, err := s.deps.Store.Get(s.planKey())
+	if err != nil || b == nil {
+		return nil, err
+	}
+	var p snapPlan
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("pgcdc: snapshot plan in state: %w", err)
+	}
+	return &p, nil
+}
+
+func (s *Source) snapConn(ctx context.Context, snapshotName string) (*pgx.Conn, pgx.Tx, error) {
 	cfg, err := pgx.ParseConfig(s.cfg.DSN)
 	if err != nil {
-		return fmt.Errorf("pgcdc: parse dsn: %w", err)
+		return nil, nil, fmt.Errorf("pgcdc: parse dsn: %w", err)
 	}
 	for k, v := range pgvalue.RuntimeParams() {
 		cfg.RuntimeParams[k] = v
 	}
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("pgcdc: snapshot connection: %w", err)
+		return nil, nil, fmt.Errorf("pgcdc: snapshot connection: %w", err)
 	}
-	defer conn.Close(context.WithoutCancel(ctx))
 	tx, err := conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
-		return fmt.Errorf("pgcdc: begin snapshot: %w", err)
+		conn.Close(context.WithoutCancel(ctx))
+		return nil, nil, fmt.Errorf("pgcdc: begin snapshot: %w", err)
 	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	if _, err := tx.Exec(ctx, "SET TRANSACTION SNAPSHOT '"+snapshotName+"'"); err != nil {
-		return fmt.Errorf("pgcdc: use exported snapshot %s: %w", snapshotName, err)
+	if snapshotName != "" {
+		if _, err := tx.Exec(ctx, "SET TRANSACTION SNAPSHOT '"+snapshotName+"'"); err != nil {
+			conn.Close(context.WithoutCancel(ctx))
+			return nil, nil, fmt.Errorf("pgcdc: import exported snapshot %s: %w", snapshotName, err)
+		}
 	}
-	tables, err := s.snapshotTables(ctx, tx.Conn())
+	return conn, tx, nil
+}
+
+// snapshot reads every captured table and produces its rows as read
+// events, then waits until Kafka has them all. snapshotName is the slot's
+// exported snapshot, or empty to resume a planned snapshot in a new one.
+func (s *Source) snapshot(ctx context.Context, snapshotName string, lsn uint64) error {
+	pconn, ptx, err := s.snapConn(ctx, snapshotName)
 	if err != nil {
 		return err
 	}
+	defer pconn.Close(context.WithoutCancel(ctx))
+	plan, err := s.loadPlan()
+	if err != nil {
+		return err
+	}
+	if plan == nil || snapshotName != "" {
+		if plan, err = s.makePlan(ctx, ptx.Conn(), lsn); err != nil {
+			return err
+		}
+	}
+	// Relations, in the snapshot's view of the catalog.
+	rels := map[uint32]*relation{}
 	s.tracker = newTracker(0)
 	s.cur = s.tracker.begin()
 	s.curXid, s.curCommitUs = 0, s.deps.Now().UnixMicro()
-	prog := &progress{log: s.log, start: s.deps.Now(), now: s.deps.Now, last: s.deps.Now()}
-	for _, t := range tables {
-		prog.total += t.estimate
-	}
-	var pending *pendingRead
-	for ti, t := range tables {
-		rel, err := s.snapshotRelation(ctx, tx.Conn(), t)
+	for _, c := range plan.Chunks {
+		if rels[c.OID] != nil {
+			continue
+		}
+		rel, err := s.snapshotRelation(ctx, ptx.Conn(), snapTable{oid: c.OID, nsp: c.NSP, name: c.Name})
 		if err != nil {
 			return err
 		}
-		cols := make([]string, len(rel.schema.Fields))
-		for i, f := range rel.schema.Fields {
-			cols[i] = pgx.Identifier{f.Name}.Sanitize()
-		}
-		q := "SELECT " + strings.Join(cols, ", ") + " FROM " + pgx.Identifier{t.nsp, t.name}.Sanitize()
-		rows, err := tx.Query(ctx, q, pgx.QueryExecModeSimpleProtocol)
+		rels[c.OID] = rel
+	}
+	var todo []int
+	for i := range plan.Chunks {
+		done, err := s.deps.Store.Get(s.chunkKey(i))
 		if err != nil {
-			return fmt.Errorf("pgcdc: snapshot %s: %w", rel.table, err)
+			return fmt.Errorf("pgcdc: read snapshot progress: %w", err)
 		}
-		for rows.Next() {
-			raw := rows.RawValues()
-			row := make([]schemas.Value, len(raw))
-			for i, b := range raw {
-				if b == nil {
-					continue // NULL
-				}
-				if row[i], err = rel.values[i](b); err != nil {
-					rows.Close()
-					return fmt.Errorf("pgcdc: snapshot %s.%s: %w", rel.table, rel.schema.Fields[i].Name, err)
-				}
+		if done == nil {
+			todo = append(todo, i)
+		}
+	}
+	if len(todo) < len(plan.Chunks) {
+		s.log.Info("resuming snapshot", "chunks_done", len(plan.Chunks)-len(todo), "chunks_left", len(todo))
+	}
+	prog := &progress{log: s.log, start: s.deps.Now(), now: s.deps.Now, last: s.deps.Now(), chunks: len(plan.Chunks), done: len(plan.Chunks) - len(todo)}
+	var est int64
+	_ = ptx.Conn().QueryRow(ctx, `SELECT coalesce(sum(greatest(reltuples, 0)), 0)::int8 FROM pg_class WHERE oid = ANY($1)`, oids(rels)).Scan(&est)
+	prog.total = est
+	if err := ptx.Commit(ctx); err != nil {
+		return fmt.Errorf("pgcdc: end planning transaction: %w", err)
+	}
+
+	work := make(chan int)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		defer close(work)
+		for _, i := range todo {
+			select {
+			case work <- i:
+			case <-gctx.Done():
+				return gctx.Err()
 			}
-			// One row of look-ahead marks the last row of the snapshot.
-			if pending != nil {
-				if err := s.emitRead(ctx, pending, schemas.SnapshotTrue, lsn); err != nil {
-					rows.Close()
+		}
+		return nil
+	})
+	for w := 0; w < min(s.cfg.SnapshotWorkers, max(len(todo), 1)); w++ {
+		g.Go(func() error {
+			conn, tx, err := s.snapConn(gctx, snapshotName)
+			if err != nil {
+				return err
+			}
+			defer conn.Close(context.WithoutCancel(ctx))
+			defer tx.Rollback(context.WithoutCancel(ctx))
+			enc := envelope.NewEncoder(envelope.Options{TopicPrefix: s.cfg.TopicPrefix, Schemas: s.cfg.Schemas})
+			for i := range work {
+				c := plan.Chunks[i]
+				n, err := s.readChunk(gctx, tx, enc, rels[c.OID], c, lsn, prog)
+				if err != nil {
 					return err
 				}
+				// The chunk is done once Kafka has acknowledged its records.
+				if err := s.deps.Producer.Flush(gctx); err != nil {
+					return fmt.Errorf("pgcdc: flush snapshot chunk: %w", err)
+				}
+				if _, _, err := s.tracker.state(); err != nil {
+					return fmt.Errorf("pgcdc: kafka did not take a snapshot record: %w", err)
+				}
+				var b [8]byte
+				binary.BigEndian.PutUint64(b[:], uint64(n))
+				if err := s.deps.Store.Put(s.chunkKey(i), b[:]); err != nil {
+					return fmt.Errorf("pgcdc: save snapshot progress: %w", err)
+				}
+				prog.chunkDone()
 			}
-			pending = &pendingRead{rel: rel, row: row}
-			s.metrics.snapshotRows.WithLabelValues(rel.table).Inc()
-			prog.row(rel.table, ti+1, len(tables))
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("pgcdc: snapshot %s: %w", rel.table, err)
-		}
+			return nil
+		})
 	}
-	if pending != nil {
-		if err := s.emitRead(ctx, pending, schemas.SnapshotLast, lsn); err != nil {
-			return err
-		}
+	if err := g.Wait(); err != nil {
+		return err
 	}
 	s.tracker.commit(s.cur, lsn)
 	s.cur = nil
-	if err := s.deps.Producer.Flush(ctx); err != nil {
-		return fmt.Errorf("pgcdc: flush snapshot: %w", err)
-	}
 	if _, owed, err := s.tracker.state(); err != nil || owed > 0 {
 		return fmt.Errorf("pgcdc: snapshot not acknowledged by Kafka (%d transactions owed): %v", owed, err)
 	}
-	prog.done()
+	prog.finish()
 	return nil
 }
 
-type pendingRead struct {
-	rel *relation
-	row []schemas.Value
+func oids(rels map[uint32]*relation) []uint32 {
+	out := make([]uint32, 0, len(rels))
+	for o := range rels {
+		out = append(out, o)
+	}
+	return out
 }
 
-func (s *Source) emitRead(ctx context.Context, p *pendingRead, mark schemas.Snapshot, lsn uint64) error {
-	ev := schemas.Event{Op: schemas.OpRead, Schema: p.rel.schema, After: p.row,
-		Source: schemas.Source{Connector: "postgresql", Version: "helios-etl", Name: s.cfg.TopicPrefix, Database: s.dbName,
-			Schema: p.rel.nsp, Table: p.rel.name, LSN: lsn, CommitMicros: s.curCommitUs, Snapshot: mark},
-		TsMicros: s.deps.Now().UnixMicro()}
-	r, err := s.record(p.rel, &ev)
+// makePlan cuts the publication's tables into chunks and saves the plan.
+func (s *Source) makePlan(ctx context.Context, conn *pgx.Conn, lsn uint64) (*snapPlan, error) {
+	tables, err := s.snapshotTables(ctx, conn)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	tx := s.cur
-	s.tracker.add(tx)
-	s.deps.Producer.Produce(ctx, r, func(_ *kgo.Record, err error) { s.tracker.ack(tx, err) })
-	if _, _, err := s.tracker.state(); err != nil {
-		return fmt.Errorf("pgcdc: kafka did not take a snapshot record: %w", err)
+	plan := &snapPlan{LSN: lsn}
+	for _, t := range tables {
+		rowsPerBlock := 100.0
+		if t.blocks > 0 && t.estimate > 0 {
+			rowsPerBlock = max(1, float64(t.estimate)/float64(t.blocks))
+		}
+		step := max(1, int64(float64(s.cfg.SnapshotChunkRows)/rowsPerBlock))
+		from := int64(0)
+		for from+step < t.blocks {
+			plan.Chunks = append(plan.Chunks, snapChunk{OID: t.oid, NSP: t.nsp, Name: t.name, From: from, To: from + step})
+			from += step
+		}
+		plan.Chunks = append(plan.Chunks, snapChunk{OID: t.oid, NSP: t.nsp, Name: t.name, From: from}) // to the end
 	}
-	return nil
+	b, err := json.Marshal(plan)
+	if err != nil {
+		return nil, fmt.Errorf("pgcdc: encode snapshot plan: %w", err)
+	}
+	// A new plan starts from nothing done.
+	for i := 0; ; i++ {
+		done, err := s.deps.Store.Get(s.chunkKey(i))
+		if err != nil {
+			return nil, err
+		}
+		if done == nil {
+			break
+		}
+		if err := s.deps.Store.Delete(s.chunkKey(i)); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.deps.Store.Put(s.planKey(), b); err != nil {
+		return nil, fmt.Errorf("pgcdc: save snapshot plan: %w", err)
+	}
+	s.log.Info("snapshot plan", "tables", len(tables), "chunks", len(plan.Chunks), "workers", s.cfg.SnapshotWorkers)
+	return plan, nil
+}
+
+// readChunk produces the rows of one chunk and returns how many.
+func (s *Source) readChunk(ctx context.Context, tx pgx.Tx, enc *envelope.Encoder, rel *relation, c snapChunk, lsn uint64, prog *progress) (int64, error) {
+	cols := make([]string, len(rel.schema.Fields))
+	for i, f := range rel.schema.Fields {
+		cols[i] = pgx.Identifier{f.Name}.Sanitize()
+	}
+	q := fmt.Sprintf("SELECT %s FROM %s WHERE ctid >= '(%d,0)'::tid", strings.Join(cols, ", "), pgx.Identifier{c.NSP, c.Name}.Sanitize(), c.From)
+	if c.To > 0 {
+		q += fmt.Sprintf(" AND ctid < '(%d,0)'::tid", c.To)
+	}
+	rows, err := tx.Query(ctx, q, pgx.QueryExecModeSimpleProtocol)
+	if err != nil {
+		return 0, fmt.Errorf("pgcdc: snapshot %s blocks %d-%d: %w", rel.table, c.From, c.To, err)
+	}
+	defer rows.Close()
+	var n int64
+	for rows.Next() {
+		raw := rows.RawValues()
+		row := make([]schemas.Value, len(raw))
+		for i, b := range raw {
+			if b == nil {
+				continue // NULL
+			}
+			if row[i], err = rel.values[i](b); err != nil {
+				return n, fmt.Errorf("pgcdc: snapshot %s.%s: %w", rel.table, rel.schema.Fields[i].Name, err)
+			}
+		}
+		ev := schemas.Event{Op: schemas.OpRead, Schema: rel.schema, After: row,
+			Source: schemas.Source{Connector: "postgresql", Version: "helios-etl", Name: s.cfg.TopicPrefix, Database: s.dbName,
+				Schema: rel.nsp, Table: rel.name, LSN: lsn, CommitMicros: s.curCommitUs, Snapshot: schemas.SnapshotTrue},
+			TsMicros: s.deps.Now().UnixMicro()}
+		r, err := recordOf(enc, rel, &ev)
+		if err != nil {
+			return n, err
+		}
+		tx := s.cur
+		s.tracker.add(tx)
+		s.deps.Producer.Produce(ctx, r, func(_ *kgo.Record, err error) { s.tracker.ack(tx, err) })
+		s.metrics.snapshotRows.WithLabelValues(rel.table).Inc()
+		n++
+		prog.row(rel.table)
+	}
+	if err := rows.Err(); err != nil {
+		return n, fmt.Errorf("pgcdc: snapshot %s: %w", rel.table, err)
+	}
+	return n, nil
 }
 
 type snapTable struct {
 	oid       uint32
 	nsp, name string
 	estimate  int64
+	blocks    int64
 }
 
 func (s *Source) snapshotTables(ctx context.Context, conn *pgx.Conn) ([]snapTable, error) {
 	rows, err := conn.Query(ctx, `
-		SELECT c.oid, n.nspname, c.relname, greatest(c.reltuples, 0)::int8
+		SELECT c.oid, n.nspname, c.relname, greatest(c.reltuples, 0)::int8,
+		       pg_relation_size(c.oid) / current_setting('block_size')::int8
 		FROM pg_publication_tables p
 		JOIN pg_namespace n ON n.nspname = p.schemaname
 		JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = p.tablename
@@ -150,7 +324,7 @@ func (s *Source) snapshotTables(ctx context.Context, conn *pgx.Conn) ([]snapTabl
 	}
 	tables, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (snapTable, error) {
 		var t snapTable
-		err := r.Scan(&t.oid, &t.nsp, &t.name, &t.estimate)
+		err := r.Scan(&t.oid, &t.nsp, &t.name, &t.estimate, &t.blocks)
 		return t, err
 	})
 	if err != nil {
@@ -186,15 +360,21 @@ func (s *Source) snapshotRelation(ctx context.Context, conn *pgx.Conn, t snapTab
 	return rel, nil
 }
 
-// progress logs snapshot progress every few seconds: rows, rate and ETA.
+// progress logs snapshot progress every few seconds: rows, rate, chunks
+// and ETA. Workers share it.
 type progress struct {
+	mu          sync.Mutex
 	log         interface{ Info(string, ...any) }
 	start, last time.Time
 	now         func() time.Time
 	rows, total int64
+	chunks      int
+	done        int
 }
 
-func (p *progress) row(table string, ti, tn int) {
+func (p *progress) row(table string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.rows++
 	if p.rows%4096 != 0 {
 		return
@@ -205,14 +385,22 @@ func (p *progress) row(table string, ti, tn int) {
 	}
 	p.last = now
 	rate := float64(p.rows) / now.Sub(p.start).Seconds()
-	args := []any{"table", table, "table_n", fmt.Sprintf("%d/%d", ti, tn), "rows", p.rows, "rows_per_s", int64(rate)}
+	args := []any{"table", table, "chunks", fmt.Sprintf("%d/%d", p.done, p.chunks), "rows", p.rows, "rows_per_s", int64(rate)}
 	if p.total > p.rows && rate > 0 {
 		args = append(args, "eta", time.Duration(float64(p.total-p.rows)/rate*float64(time.Second)).Round(time.Second).String())
 	}
 	p.log.Info("snapshot progress", args...)
 }
 
-func (p *progress) done() {
+func (p *progress) chunkDone() {
+	p.mu.Lock()
+	p.done++
+	p.mu.Unlock()
+}
+
+func (p *progress) finish() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	el := p.now().Sub(p.start)
-	p.log.Info("snapshot done", "rows", p.rows, "seconds", el.Seconds(), "rows_per_s", int64(float64(p.rows)/max(el.Seconds(), 1e-9)))
+	p.log.Info("snapshot done", "rows", p.rows, "chunks", p.chunks, "seconds", el.Seconds(), "rows_per_s", int64(float64(p.rows)/max(el.Seconds(), 1e-9)))
 }

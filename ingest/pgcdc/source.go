@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pglogrepl"
@@ -74,6 +75,10 @@ type Source struct {
 	cur           *txnState
 	curXid        int64
 	curCommitUs   int64
+
+	// the encoder goroutine (see pipeline)
+	out  chan<- emitItem
+	pipe *pipeline
 
 	// protocol 2 streaming of in-progress transactions
 	spool     *spool
@@ -154,9 +159,27 @@ func (s *Source) Run(ctx context.Context) error {
 	}
 	defer rconn.Close(context.WithoutCancel(ctx))
 
+	resumed := false
 	if slot.exists && wantSnapshot {
-		// A snapshot that did not finish cannot be resumed from its exported
-		// snapshot: start over with a new slot (rows are upserts by key).
+		plan, err := s.loadPlan()
+		if err != nil {
+			return err
+		}
+		if plan != nil && slot.confirmed <= plan.LSN && !slot.lost {
+			// The slot has not moved since the snapshot began: read the chunks
+			// not done yet, then stream from the consistent point.
+			if err := s.snapshot(ctx, "", plan.LSN); err != nil {
+				return err
+			}
+			start, resumed = plan.LSN, true
+			if err := s.saveLSN(start); err != nil {
+				return err
+			}
+		}
+	}
+	if slot.exists && wantSnapshot && !resumed {
+		// Without a plan, or with a slot that moved, the snapshot cannot be
+		// resumed: start over with a new slot (rows are upserts by key).
 		s.log.Warn("snapshot did not finish before; dropping the slot to take it again")
 		if err := pglogrepl.DropReplicationSlot(ctx, rconn, s.cfg.Slot, pglogrepl.DropReplicationSlotOptions{Wait: true}); err != nil {
 			return fmt.Errorf("pgcdc: drop slot %s: %w", s.cfg.Slot, err)
@@ -164,7 +187,9 @@ func (s *Source) Run(ctx context.Context) error {
 		slot.exists = false
 		start = 0
 	}
-	if slot.exists {
+	switch {
+	case resumed:
+	case slot.exists:
 		if slot.lost {
 			return fmt.Errorf("%w: slot %s (wal_status=lost); drop it and take a new snapshot", ErrSlotLost, s.cfg.Slot)
 		}
@@ -175,7 +200,7 @@ func (s *Source) Run(ctx context.Context) error {
 		if start == 0 {
 			start = slot.confirmed
 		}
-	} else {
+	default:
 		action := "NOEXPORT_SNAPSHOT"
 		if wantSnapshot {
 			action = "EXPORT_SNAPSHOT"
@@ -352,6 +377,8 @@ func (s *Source) stream(ctx context.Context, conn *pgconn.PgConn, start uint64) 
 		pglogrepl.StartReplicationOptions{PluginArgs: args, Mode: pglogrepl.LogicalReplication}); err != nil {
 		return fmt.Errorf("pgcdc: start replication at %s: %w", pglogrepl.LSN(start), err)
 	}
+	s.startPipeline(ctx)
+	defer s.drainPipeline()
 	s.log.Info("streaming", "from", pglogrepl.LSN(start).String())
 	nextStatus := s.deps.Now().Add(s.cfg.StatusInterval)
 	// One deadline context per status interval, not per message.
@@ -463,6 +490,7 @@ func (s *Source) status(ctx context.Context, conn *pgconn.PgConn) error {
 func (s *Source) shutdown(conn *pgconn.PgConn) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	s.drainPipeline()
 	if err := s.deps.Producer.Flush(ctx); err != nil {
 		s.log.Warn("flush on shutdown", "err", err)
 	}
@@ -543,30 +571,96 @@ func (s *Source) emit(ctx context.Context, rel *relation, op schemas.Op, before,
 		Source: schemas.Source{Connector: "postgresql", Version: "helios-etl", Name: s.cfg.TopicPrefix, Database: s.dbName,
 			Schema: rel.nsp, Table: rel.name, LSN: lsn, TxID: s.curXid, CommitMicros: s.curCommitUs},
 		TsMicros: s.deps.Now().UnixMicro()}
-	r, err := s.record(rel, &ev)
-	if err != nil {
-		return err
+	// As Debezium's tombstones.on.delete: a delete of a row with a key is
+	// followed by a tombstone (the key, a null value), so that log
+	// compaction can drop the key.
+	tombstone := op == schemas.OpDelete && len(rel.schema.Key) > 0 && !s.cfg.NoTombstones
+	// Counted here, in decoding order, so the commit cannot overtake it;
+	// encoded and produced by the encoder goroutine.
+	s.tracker.add(s.cur)
+	if tombstone {
+		s.tracker.add(s.cur)
 	}
-	tx := s.cur
-	s.tracker.add(tx)
-	s.deps.Producer.Produce(ctx, r, func(_ *kgo.Record, err error) { s.tracker.ack(tx, err) })
-	if op == schemas.OpDelete && r.Key != nil && !s.cfg.NoTombstones {
-		// As Debezium's tombstones.on.delete: a null value under the
-		// deleted row's key, so that log compaction can drop the key.
-		s.tracker.add(tx)
-		s.deps.Producer.Produce(ctx, &kgo.Record{Topic: r.Topic, Key: r.Key, Headers: r.Headers},
-			func(_ *kgo.Record, err error) { s.tracker.ack(tx, err) })
+	select {
+	case s.out <- emitItem{rel: rel, ev: ev, tx: s.cur, tombstone: tombstone}:
+	case <-ctx.Done():
+		s.tracker.ack(s.cur, ctx.Err())
+		if tombstone {
+			s.tracker.ack(s.cur, ctx.Err())
+		}
+		return ctx.Err()
 	}
-	s.metrics.rows.WithLabelValues("cdc", rel.table).Inc()
 	return nil
 }
 
-func (s *Source) record(rel *relation, ev *schemas.Event) (*kgo.Record, error) {
-	value, err := s.enc.AppendValue(make([]byte, 0, 512), ev)
+// emitItem is one event on its way from the decoder to the encoder.
+type emitItem struct {
+	rel *relation
+	ev  schemas.Event
+	tx  *txnState
+	// tombstone says a tombstone follows the event (counted in tx too).
+	tombstone bool
+}
+
+// pipeline is the encoder goroutine: it encodes events and hands them to
+// the producer in the order they were decoded (so per-key order holds),
+// while the replication loop goes on decoding. Its owner is stream, which
+// drains it before it flushes the producer and returns.
+type pipeline struct {
+	out  chan emitItem
+	done chan struct{}
+	once sync.Once
+}
+
+func (s *Source) startPipeline(ctx context.Context) {
+	p := &pipeline{out: make(chan emitItem, 4096), done: make(chan struct{})}
+	s.out, s.pipe = p.out, p
+	// Records must be produced even while shutting down: the flush that
+	// follows the drain waits for them.
+	pctx := context.WithoutCancel(ctx)
+	go func() {
+		defer close(p.done)
+		for it := range p.out {
+			r, err := recordOf(s.enc, it.rel, &it.ev)
+			if err != nil {
+				s.tracker.ack(it.tx, err)
+				if it.tombstone {
+					s.tracker.ack(it.tx, err)
+				}
+				continue
+			}
+			tx, table := it.tx, it.rel.table
+			s.deps.Producer.Produce(pctx, r, func(_ *kgo.Record, err error) { s.tracker.ack(tx, err) })
+			if it.tombstone {
+				if r.Key == nil {
+					s.tracker.ack(tx, nil)
+				} else {
+					s.deps.Producer.Produce(pctx, &kgo.Record{Topic: r.Topic, Key: r.Key, Headers: r.Headers},
+						func(_ *kgo.Record, err error) { s.tracker.ack(tx, err) })
+				}
+			}
+			s.metrics.rows.WithLabelValues("cdc", table).Inc()
+		}
+	}()
+}
+
+// drainPipeline stops the encoder goroutine once it has produced every
+// event handed to it; it may be called more than once.
+func (s *Source) drainPipeline() {
+	if s.pipe == nil {
+		return
+	}
+	s.pipe.once.Do(func() { close(s.pipe.out) })
+	<-s.pipe.done
+}
+
+// recordOf encodes an event as a Kafka record with enc.
+func recordOf(enc *envelope.Encoder, rel *relation, ev *schemas.Event) (*kgo.Record, error) {
+	value, err := enc.AppendValue(make([]byte, 0, 1024), ev)
 	if err != nil {
 		return nil, fmt.Errorf("pgcdc: encode %s event of %s: %w", ev.Op, rel.table, err)
 	}
-	key, ok, err := s.enc.AppendKey(nil, ev)
+	key, ok, err := enc.AppendKey(nil, ev)
 	if err != nil {
 		return nil, fmt.Errorf("pgcdc: encode key of %s: %w", rel.table, err)
 	}

@@ -26,6 +26,7 @@ type Config struct {
 	State          State          `toml:"state"`           // [state]
 	ETL            ETL            `toml:"etl"`             // [etl]
 	Quality        Quality        `toml:"quality"`         // [quality]
+	Stage          Stage          `toml:"stage"`           // [stage]
 	Monitoring     Monitoring     `toml:"monitoring"`      // [monitoring]
 	Security       Security       `toml:"security"`        // [security]
 
@@ -48,6 +49,7 @@ func (c Config) withDefaults() *Config {
 	c.State = c.State.withDefaults()
 	c.ETL = c.ETL.withDefaults()
 	c.Quality = c.Quality.withDefaults()
+	c.Stage = c.Stage.withDefaults()
 	c.Monitoring = c.Monitoring.withDefaults()
 	c.Security = c.Security.withDefaults()
 	return &c
@@ -66,12 +68,17 @@ func (c *Config) Validate() error {
 	ps = append(ps, prefixed("state", c.State.Validate())...)
 	ps = append(ps, prefixed("etl", c.ETL.Validate())...)
 	ps = append(ps, prefixed("quality", c.Quality.Validate())...)
+	ps = append(ps, prefixed("stage", c.Stage.Validate())...)
 	ps = append(ps, prefixed("monitoring", c.Monitoring.Validate())...)
 	ps = append(ps, prefixed("security", c.Security.Validate())...)
 
 	if c.ETL.ExactlyOnce && c.Kafka.TransactionalIDPrefix == "" {
 		ps = append(ps, problem("kafka.transactional_id_prefix", `or set etl.exactly_once = false`,
 			"must not be empty when etl.exactly_once = true"))
+	}
+	if !c.ETL.ExactlyOnce && c.Stage.Delivery == DeliveryExactlyOnce && c.Kafka.TransactionalIDPrefix == "" {
+		ps = append(ps, problem("kafka.transactional_id_prefix", `or set stage.delivery = "at_least_once"`,
+			"must not be empty when stage.delivery = %q", DeliveryExactlyOnce))
 	}
 	if c.State.ChangelogTopicSuffix != "" && c.State.ChangelogTopicSuffix == c.ETL.DLQTopicSuffix {
 		ps = append(ps, problem("etl.dlq_topic_suffix", "changelog and dead-letter topics must not share names",
@@ -194,6 +201,11 @@ type Postgres struct {
 	// JSONSchemas writes Kafka Connect's "schema" section beside every
 	// value and key (JsonConverter's schemas.enable=true).
 	JSONSchemas bool `toml:"json_schemas"`
+	// SnapshotWorkers is how many connections read snapshot chunks at once.
+	SnapshotWorkers int `toml:"snapshot_workers"`
+	// SnapshotChunkRows is about how many rows one snapshot chunk holds;
+	// each finished chunk is checkpointed.
+	SnapshotChunkRows int `toml:"snapshot_chunk_rows"`
 	// DecodingWorkMem sets logical_decoding_work_mem on the replication
 	// session; empty keeps the server's setting.
 	DecodingWorkMem string `toml:"logical_decoding_work_mem" example:"\"64MB\""`
@@ -218,6 +230,12 @@ func (p Postgres) withDefaults() Postgres {
 	if p.StatusInterval == 0 {
 		p.StatusInterval = Duration(time.Second)
 	}
+	if p.SnapshotWorkers == 0 {
+		p.SnapshotWorkers = 4
+	}
+	if p.SnapshotChunkRows == 0 {
+		p.SnapshotChunkRows = 100_000
+	}
 	return p
 }
 
@@ -232,6 +250,12 @@ var memSize = regexp.MustCompile(`^[0-9]+(kB|MB|GB)$`)
 // to it.
 func (p Postgres) Validate() error {
 	var ps []*Error
+	if p.SnapshotWorkers < 1 || p.SnapshotWorkers > 64 {
+		ps = append(ps, problem("snapshot_workers", "between 1 and 64", "must be between 1 and 64, got %d", p.SnapshotWorkers))
+	}
+	if p.SnapshotChunkRows < 100 {
+		ps = append(ps, problem("snapshot_chunk_rows", "at least 100", "must be at least 100, got %d", p.SnapshotChunkRows))
+	}
 	if p.DecodingWorkMem != "" && !memSize.MatchString(p.DecodingWorkMem) {
 		ps = append(ps, problem("logical_decoding_work_mem", `a number with kB, MB or GB, e.g. "64MB" (at least 64kB)`,
 			"invalid memory size %q", p.DecodingWorkMem))

@@ -71,7 +71,7 @@ func TestParseErrors(t *testing.T) {
 			doc:  "[kafak]\nbrokers = []\n[nothing_like_it]\n",
 			want: []string{
 				`etl.toml:1:2: kafak: unknown table (did you mean "kafka"?)`,
-				`etl.toml:3:2: nothing_like_it: unknown table (the tables are server, source, kafka, schema_registry, state, etl, quality, monitoring, security)`,
+				`etl.toml:3:2: nothing_like_it: unknown table (the tables are server, source, kafka, schema_registry, state, etl, quality, stage, monitoring, security)`,
 			},
 		},
 		{
@@ -150,7 +150,7 @@ func TestParseErrors(t *testing.T) {
 			name: "unknown quoted keys",
 			doc:  "\"a.b\" = 1\n[kafka]\n'x y' = 2\n",
 			want: []string{
-				`etl.toml:1:1: "a.b": unknown key (the tables are server, source, kafka, schema_registry, state, etl, quality, monitoring, security)`,
+				`etl.toml:1:1: "a.b": unknown key (the tables are server, source, kafka, schema_registry, state, etl, quality, stage, monitoring, security)`,
 				`etl.toml:3:1: kafka."x y": unknown key ([kafka] has brokers, client_id, transactional_id_prefix, compression, topic_partitions, topic_replication_factor, sasl, tls)`,
 			},
 		},
@@ -248,6 +248,21 @@ func TestParseErrors(t *testing.T) {
 				`etl.toml:6:1: security.jwt_secret: must be at least 32 bytes long, got 5 (generate one with: openssl rand -base64 32)`,
 				`etl.toml:7:1: security.jwt_public_key_file: must not be set together with jwt_secret (remove one of them)`,
 				`etl.toml: monitoring.metrics_addr: must differ from server.listen, both are ":9464" (give the metrics listener its own port)`,
+			},
+		},
+		{
+			name: "stage",
+			doc:  "[stage]\nname = \"a b\"\ninputs = [\"in\", \"in\"]\noutput = \"in\"\ntransforms = [\"explode\", \"count\"]\nformat = \"avro\"\ndelivery = \"twice\"\nmax_attempts = 0\ntransaction_timeout = \"20m\"\nsession_timeout = \"1s\"\n",
+			want: []string{
+				`etl.toml:2:1: stage.name: invalid topic name part "a b" (use letters, digits, '.', '_' and '-', at most 200 of them)`,
+				`etl.toml:3:17: stage.inputs[1]: topic "in" is listed twice (remove the duplicate)`,
+				`etl.toml:4:1: stage.output: topic "in" is also an input (a stage cannot write the topic it reads)`,
+				`etl.toml:5:15: stage.transforms[0]: ops: unknown transform "explode" (project, rename, filter, require, count) (e.g. "filter op != d", "project id,name", "rename a=b", "require id", "count")`,
+				`etl.toml:6:1: stage.format: invalid value "avro" (allowed: "raw", "envelope")`,
+				`etl.toml:7:1: stage.delivery: invalid value "twice" (allowed: "exactly_once", "at_least_once")`,
+				`etl.toml:8:1: stage.max_attempts: must be between 1 and 100, got 0`,
+				`etl.toml:9:1: stage.transaction_timeout: must be between 1s and 15m (the broker's transaction.max.timeout.ms), got 20m (e.g. "30s")`,
+				`etl.toml:10:1: stage.session_timeout: must be between 6s and 30m, got 1s (the broker's group.min.session.timeout.ms and group.max.session.timeout.ms default to 6s and 30m)`,
 			},
 		},
 		{

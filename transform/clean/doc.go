@@ -1,0 +1,29 @@
+// Package clean standardizes and repairs record values: pure standardizer
+// functions ([Email], [Phone] to E.164, [Date] and [DateTime] to ISO 8601,
+// [Country] to ISO 3166-1 alpha-2, [Bool], [Trim], [Lower], [Upper]) and a
+// [RuleSet] built from a [Config] that applies them per field (or to every
+// field with "*"), handles nulls (drop the record, a constant, or the mean,
+// median or mode of the field's values seen so far) and drops records whose
+// key repeats within a window.
+//
+// Every standardizer returns an error wrapping [ErrInvalid] for a value it
+// cannot put in standard form; a rule then keeps the value (and reports a
+// [Violation]), nulls it or drops the record, as configured.
+//
+// # State
+//
+// The statistics for imputation are bounded (a 2,048-value reservoir and 64
+// Misra-Gries counters per field) and the deduplication window is an
+// [anomaly.KeySet] of 64-bit key hashes. Both live in memory for now: their
+// persistence in the Pebble state store, like the detectors', is to be
+// wired when the stage integration lands.
+//
+// # Concurrency
+//
+// A [RuleSet] is not safe for concurrent use; the standardizers are.
+//
+// # Metrics
+//
+// The package exports no metrics itself; the stage counts violations with
+// quality.Metrics.RuleViolation (etl_validation_errors_total, kind rule).
+package clean

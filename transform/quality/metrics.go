@@ -1,0 +1,82 @@
+package quality
+
+import (
+	"errors"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/heliosdb/helios-etl/transform/anomaly"
+)
+
+// Metrics exports quality scores and anomaly counts. It registers on the
+// Registerer it is given, never on the global one.
+type Metrics struct {
+	score      *prometheus.GaugeVec
+	validation *prometheus.CounterVec
+	anomalies  *prometheus.CounterVec
+}
+
+// NewMetrics registers the quality metrics on reg.
+func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
+	m := &Metrics{
+		score: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "etl_quality_score",
+			Help: "Data-quality score in [0, 1] of the last window: field \"*\" is the whole record; kind is the dimension (overall, completeness, validity, uniqueness, consistency, timeliness).",
+		}, []string{"pipeline", "field", "kind"}),
+		validation: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "etl_validation_errors_total",
+			Help: "Values that broke a rule: unexpected_null, invalid_format, out_of_range, duplicate, or a declared cleaning rule (kind rule).",
+		}, []string{"pipeline", "field", "kind"}),
+		anomalies: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "etl_anomalies_detected_total",
+			Help: "Anomalies found by the detectors, every kind including statistical outliers.",
+		}, []string{"pipeline", "field", "kind"}),
+	}
+	var errs []error
+	for _, c := range []prometheus.Collector{m.score, m.validation, m.anomalies} {
+		if err := reg.Register(c); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Finding counts one anomaly: every kind counts as an anomaly, every kind
+// but outlier also as a validation error.
+func (m *Metrics) Finding(pipeline string, f anomaly.Finding) {
+	k := f.Kind.String()
+	m.anomalies.WithLabelValues(pipeline, f.Field, k).Inc()
+	if f.Kind != anomaly.Outlier {
+		m.validation.WithLabelValues(pipeline, f.Field, k).Inc()
+	}
+}
+
+// RuleViolation counts a value that broke a declared cleaning rule.
+func (m *Metrics) RuleViolation(pipeline, field string) {
+	m.validation.WithLabelValues(pipeline, field, "rule").Inc()
+}
+
+// Scores sets the score gauges of one field ("*" for the whole record).
+func (m *Metrics) Scores(pipeline, field string, s Score) {
+	for kind, v := range map[string]float64{
+		"overall": s.Overall, "completeness": s.Completeness, "validity": s.Validity,
+		"uniqueness": s.Uniqueness, "consistency": s.Consistency, "timeliness": s.Timeliness,
+	} {
+		m.score.WithLabelValues(pipeline, field, kind).Set(v)
+	}
+}
+
+// Report exports a whole profile: its scores, per field and overall, and
+// its findings.
+func (m *Metrics) Report(pipeline string, r *Report) {
+	m.Scores(pipeline, "*", r.Score)
+	for _, f := range r.Fields {
+		m.Scores(pipeline, f.Name, f.Score)
+	}
+	for _, f := range r.Anomalies {
+		m.Finding(pipeline, f)
+	}
+}

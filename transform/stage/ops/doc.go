@@ -1,0 +1,21 @@
+// Package ops provides the simple transforms a stage can run before the
+// product's own mapping, cleaning and quality transforms exist: field
+// projection, renaming, filtering by operation or by a field comparison,
+// required fields, and a per-key counter kept in partition state.
+//
+// Each is a [stage.Transform]. [Parse] builds one from the one-line
+// specification used in the configuration file:
+//
+//	project id,name,email       keep these fields (envelope format)
+//	rename name=full_name       rename fields (envelope format)
+//	filter op in c,u,r          keep events whose op is listed
+//	filter op != d              keep events whose op differs
+//	filter amount >= 100        keep events whose field compares true (==, !=, <, <=, >, >=;
+//	                            numbers, strings, true/false, null)
+//	require id,email            dead-letter events where a field is missing or null
+//	count                       count records per key in state; header helios.count
+//
+// project, rename, filter and require need decoded events (the stage's
+// envelope format); a record without an event is dead-lettered by them,
+// except for filter on op, which drops it. count works on any record.
+package ops
