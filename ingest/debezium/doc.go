@@ -55,7 +55,9 @@
 // partition, offset and the part (key or value) that failed, wrapping the
 // cause ([envelope.DecodeError] with the JSON path and byte offset for
 // change events). Callers send such records to the dead-letter topic with
-// the error's text as the reason and go on with the next record.
+// the error's text as the reason and go on with the next record: the stage
+// runtime does so with format "debezium" (package transform/stage), and
+// helios-etl debezium decode reports them on stderr.
 //
 // # Debezium and helios-etl's CDC
 //
