@@ -65,6 +65,10 @@ bench: ## Go benchmarks of the hot paths (figures go in README and issue notes)
 	$(GO) test -run '^$$' -bench . -benchmem ./schemas/...
 	$(GO) test -run '^$$' -bench Stage -benchtime 200000x ./transform/stage/
 
+.PHONY: bench-sink
+bench-sink: services ## rows/s applied into PostgreSQL by emit/pgsink beside a plain COPY of the same rows
+	env $(TEST_ENV) $(GO) test -run '^$$' -bench SinkVsCopy -benchtime 4x ./emit/pgsink
+
 .PHONY: eval
 eval: ## every evaluation against benchmarks and ground truth
 eval: eval-schema

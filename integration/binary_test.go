@@ -75,11 +75,20 @@ func startProc(t testing.TB, name string, args ...string) *proc {
 		close(p.exited)
 	}()
 	t.Cleanup(func() {
+		if t.Failed() {
+			// A goroutine dump of a process that is still running: Go
+			// prints it on SIGQUIT, into the log printed below.
+			_ = cmd.Process.Signal(syscall.SIGQUIT)
+			select {
+			case <-p.exited:
+			case <-time.After(3 * time.Second):
+			}
+		}
 		_ = cmd.Process.Kill()
 		<-p.exited
 		if t.Failed() {
 			b, _ := os.ReadFile(logPath)
-			t.Logf("--- %s log (%s) ---\n%s", name, logPath, lastBytes(b, 6000))
+			t.Logf("--- %s log (%s) ---\n%s", name, logPath, lastBytes(b, 30000))
 		}
 	})
 	return p

@@ -384,6 +384,12 @@ func (b *benchEnv) latency(ctx context.Context) error {
 		return err
 	}
 	defer writeConn.Close(context.Background())
+	// With synchronous_commit off (as the dev services run), the walsender
+	// waits for the WAL writer (wal_writer_delay, 200ms) before it sends a
+	// commit; measure from a durable commit, as in production.
+	if _, err := writeConn.Exec(ctx, "SET synchronous_commit = on"); err != nil {
+		return err
+	}
 	const perTxn = 10
 	interval := time.Duration(float64(time.Second) * perTxn / float64(b.o.rate))
 	written := 0

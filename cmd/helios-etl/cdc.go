@@ -141,7 +141,8 @@ func pgcdcConfig(cfg *config.Config) pgcdc.Config {
 	pg := cfg.Source.Postgres
 	c := pgcdc.Config{DSN: pg.DSN, Slot: pg.Slot, Publication: pg.Publication, Tables: pg.Tables,
 		Snapshot: pg.Snapshot, TopicPrefix: pg.TopicPrefix, StatusInterval: time.Duration(pg.StatusInterval),
-		Schemas: pg.JSONSchemas, DecodingWorkMem: pg.DecodingWorkMem,
+		HeartbeatInterval: time.Duration(pg.HeartbeatInterval),
+		Schemas:           pg.JSONSchemas, DecodingWorkMem: pg.DecodingWorkMem,
 		SnapshotWorkers: pg.SnapshotWorkers, SnapshotChunkRows: pg.SnapshotChunkRows,
 		SpoolDir: filepath.Join(cfg.State.Dir, "spool")}
 	if cfg.Kafka.TopicPartitions > 0 {

@@ -25,6 +25,7 @@ score records, and loads Kafka topics (JSON or Avro) and PostgreSQL tables.`,
 		newSchemaCmd(),
 		newStageCmd(),
 		newQualityCmd(),
+		newSinkCmd(),
 		newDebeziumCmd(),
 	)
 	return root

@@ -37,6 +37,10 @@ type Config struct {
 	ReplicationFactor int16
 	// StatusInterval is how often standby status updates are sent.
 	StatusInterval time.Duration
+	// HeartbeatInterval is how often a non-transactional logical message
+	// (pg_logical_emit_message) is written, so that the slot advances when
+	// the captured tables are idle; 0 disables it.
+	HeartbeatInterval time.Duration
 	// SnapshotWorkers is how many connections read snapshot chunks at once.
 	SnapshotWorkers int
 	// SnapshotChunkRows is about how many rows one snapshot chunk holds.

@@ -12,8 +12,9 @@
 // it. After a crash, replication restarts from that LSN: transactions that
 // were partly produced are sent again, with the same LSN in the record
 // headers, so consumers can drop the duplicates. When nothing is in flight,
-// keepalives move the confirmed LSN to the server's WAL end, so an idle
-// database never piles up WAL.
+// keepalives and the source's own heartbeats (non-transactional logical
+// messages written every HeartbeatInterval) move the confirmed LSN forward,
+// so a slot whose tables are idle never holds WAL back.
 //
 // # Topics and keys
 //

@@ -1,15 +1,18 @@
 package pgcdc
 
 import (
+	"bufio"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pglogrepl"
@@ -75,6 +78,9 @@ type Source struct {
 	cur           *txnState
 	curXid        int64
 	curCommitUs   int64
+
+	// the checkpointer goroutine
+	ckpt *checkpointer
 
 	// the encoder goroutine (see pipeline)
 	out  chan<- emitItem
@@ -316,6 +322,11 @@ func (s *Source) replicationConn(ctx context.Context) (*pgconn.PgConn, error) {
 		return nil, fmt.Errorf("pgcdc: parse dsn: %w", err)
 	}
 	cfg.RuntimeParams["replication"] = "database"
+	// Reads of 256 KiB rather than pgproto3's 8 KiB: a stream of small
+	// XLogData messages otherwise costs a read syscall every few rows.
+	cfg.BuildFrontend = func(r io.Reader, w io.Writer) *pgproto3.Frontend {
+		return pgproto3.NewFrontend(bufio.NewReaderSize(r, 256<<10), w)
+	}
 	if s.cfg.DecodingWorkMem != "" {
 		cfg.RuntimeParams["logical_decoding_work_mem"] = s.cfg.DecodingWorkMem
 	}
@@ -379,6 +390,17 @@ func (s *Source) stream(ctx context.Context, conn *pgconn.PgConn, start uint64) 
 	}
 	s.startPipeline(ctx)
 	defer s.drainPipeline()
+	s.startCheckpointer(start)
+	defer s.stopCheckpointer()
+	if s.cfg.HeartbeatInterval > 0 {
+		hctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			s.heartbeat(hctx)
+		}()
+		defer func() { stop(); <-done }()
+	}
 	s.log.Info("streaming", "from", pglogrepl.LSN(start).String())
 	nextStatus := s.deps.Now().Add(s.cfg.StatusInterval)
 	// One deadline context per status interval, not per message.
@@ -444,6 +466,32 @@ func (s *Source) stream(ctx context.Context, conn *pgconn.PgConn, start uint64) 
 	}
 }
 
+const heartbeatPrefix = "helios-etl-heartbeat"
+
+// heartbeat writes a non-transactional logical message every
+// HeartbeatInterval on a connection of its own, until ctx ends. Errors are
+// logged: a missed heartbeat only delays the slot's advance.
+func (s *Source) heartbeat(ctx context.Context) {
+	conn, err := pgx.Connect(ctx, s.cfg.DSN)
+	if err != nil {
+		s.log.Warn("heartbeat connection", "err", err)
+		return
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	t := time.NewTicker(s.cfg.HeartbeatInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if _, err := conn.Exec(ctx, "SELECT pg_logical_emit_message(false, $1, $2)", heartbeatPrefix, s.cfg.Slot); err != nil && ctx.Err() == nil {
+			s.log.Warn("heartbeat", "err", err)
+		}
+	}
+}
+
 // deadline is the receive deadline of the replication loop.
 type deadline struct {
 	ctx    context.Context
@@ -463,10 +511,22 @@ func (d *deadline) stop() {
 
 // status saves the checkpoint, then confirms it to the server: in that order,
 // so the slot is never ahead of the checkpoint.
+//
+// In the replication loop the saving is done by the checkpointer goroutine,
+// so that no disk sync stalls decoding; status then only confirms what it
+// has saved. On shutdown (no checkpointer) it saves itself.
 func (s *Source) status(ctx context.Context, conn *pgconn.PgConn) error {
-	confirmed, _, _ := s.tracker.state()
-	if err := s.saveLSN(confirmed); err != nil {
-		return err
+	var confirmed uint64
+	if s.ckpt != nil {
+		if err := s.ckpt.failed(); err != nil {
+			return err
+		}
+		confirmed = s.ckpt.saved.Load()
+	} else {
+		confirmed, _, _ = s.tracker.state()
+		if err := s.saveLSN(confirmed); err != nil {
+			return err
+		}
 	}
 	if err := pglogrepl.SendStandbyStatusUpdate(ctx, conn, pglogrepl.StandbyStatusUpdate{WALWritePosition: pglogrepl.LSN(confirmed)}); err != nil {
 		return fmt.Errorf("pgcdc: send standby status: %w", err)
@@ -490,6 +550,7 @@ func (s *Source) status(ctx context.Context, conn *pgconn.PgConn) error {
 func (s *Source) shutdown(conn *pgconn.PgConn) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	s.stopCheckpointer()
 	s.drainPipeline()
 	if err := s.deps.Producer.Flush(ctx); err != nil {
 		s.log.Warn("flush on shutdown", "err", err)
@@ -539,6 +600,12 @@ func (s *Source) handle(ctx context.Context, data []byte, lsn uint64) error {
 		s.cur = nil
 		s.lastCommit = m.CommitTime
 		s.metrics.txns.Inc()
+	case *pglogrepl.LogicalDecodingMessage:
+		// Our heartbeat, outside any transaction: everything before it has
+		// been sent, so with nothing in flight the slot may advance to it.
+		if !m.Transactional && m.Prefix == heartbeatPrefix && s.cur == nil {
+			s.tracker.idleAdvance(lsn)
+		}
 	case *pglogrepl.TruncateMessage:
 		for _, id := range m.RelationIDs {
 			rel, err := s.rel(id, lsn)
@@ -642,6 +709,61 @@ func (s *Source) startPipeline(ctx context.Context) {
 			s.metrics.rows.WithLabelValues("cdc", table).Inc()
 		}
 	}()
+}
+
+// checkpointer saves the confirmed LSN durably every status interval, off
+// the replication loop; the loop confirms to the server only what it saved.
+type checkpointer struct {
+	saved atomic.Uint64
+	stop  chan struct{}
+	done  chan struct{}
+	once  sync.Once
+	mu    sync.Mutex
+	err   error
+}
+
+func (c *checkpointer) failed() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
+}
+
+func (s *Source) startCheckpointer(start uint64) {
+	c := &checkpointer{stop: make(chan struct{}), done: make(chan struct{})}
+	c.saved.Store(start)
+	s.ckpt = c
+	go func() {
+		defer close(c.done)
+		t := time.NewTicker(s.cfg.StatusInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-c.stop:
+				return
+			case <-t.C:
+			}
+			confirmed, _, _ := s.tracker.state()
+			if err := s.saveLSN(confirmed); err != nil {
+				c.mu.Lock()
+				c.err = err
+				c.mu.Unlock()
+				return
+			}
+			c.saved.Store(confirmed)
+		}
+	}()
+}
+
+// stopCheckpointer stops the checkpointer and waits for it; afterwards
+// status saves by itself. It may be called more than once.
+func (s *Source) stopCheckpointer() {
+	c := s.ckpt
+	if c == nil {
+		return
+	}
+	c.once.Do(func() { close(c.stop) })
+	<-c.done
+	s.ckpt = nil
 }
 
 // drainPipeline stops the encoder goroutine once it has produced every

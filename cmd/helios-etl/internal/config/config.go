@@ -27,6 +27,7 @@ type Config struct {
 	ETL            ETL            `toml:"etl"`             // [etl]
 	Quality        Quality        `toml:"quality"`         // [quality]
 	Stage          Stage          `toml:"stage"`           // [stage]
+	Sink           Sink           `toml:"sink"`            // [sink.postgres], [sink.kafka]
 	Monitoring     Monitoring     `toml:"monitoring"`      // [monitoring]
 	Security       Security       `toml:"security"`        // [security]
 
@@ -50,6 +51,7 @@ func (c Config) withDefaults() *Config {
 	c.ETL = c.ETL.withDefaults()
 	c.Quality = c.Quality.withDefaults()
 	c.Stage = c.Stage.withDefaults()
+	c.Sink = c.Sink.withDefaults()
 	c.Monitoring = c.Monitoring.withDefaults()
 	c.Security = c.Security.withDefaults()
 	return &c
@@ -69,6 +71,7 @@ func (c *Config) Validate() error {
 	ps = append(ps, prefixed("etl", c.ETL.Validate())...)
 	ps = append(ps, prefixed("quality", c.Quality.Validate())...)
 	ps = append(ps, prefixed("stage", c.Stage.Validate())...)
+	ps = append(ps, prefixed("sink", c.Sink.Validate())...)
 	ps = append(ps, prefixed("monitoring", c.Monitoring.Validate())...)
 	ps = append(ps, prefixed("security", c.Security.Validate())...)
 
@@ -192,7 +195,8 @@ type Postgres struct {
 	// TopicPrefix starts the name of every change topic:
 	// <prefix>.<schema>.<table>.
 	TopicPrefix string `toml:"topic_prefix"`
-	// HeartbeatInterval is how often a heartbeat goes to Kafka while the
+	// HeartbeatInterval is how often a heartbeat (a non-transactional
+	// logical message) is written so that the slot advances while the
 	// tables are idle; 0 disables heartbeats.
 	HeartbeatInterval Duration `toml:"heartbeat_interval"`
 	// StatusInterval is how often the confirmed position is reported to the

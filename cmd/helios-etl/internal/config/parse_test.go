@@ -71,7 +71,7 @@ func TestParseErrors(t *testing.T) {
 			doc:  "[kafak]\nbrokers = []\n[nothing_like_it]\n",
 			want: []string{
 				`etl.toml:1:2: kafak: unknown table (did you mean "kafka"?)`,
-				`etl.toml:3:2: nothing_like_it: unknown table (the tables are server, source, kafka, schema_registry, state, etl, quality, stage, monitoring, security)`,
+				`etl.toml:3:2: nothing_like_it: unknown table (the tables are server, source, kafka, schema_registry, state, etl, quality, stage, sink, monitoring, security)`,
 			},
 		},
 		{
@@ -150,7 +150,7 @@ func TestParseErrors(t *testing.T) {
 			name: "unknown quoted keys",
 			doc:  "\"a.b\" = 1\n[kafka]\n'x y' = 2\n",
 			want: []string{
-				`etl.toml:1:1: "a.b": unknown key (the tables are server, source, kafka, schema_registry, state, etl, quality, stage, monitoring, security)`,
+				`etl.toml:1:1: "a.b": unknown key (the tables are server, source, kafka, schema_registry, state, etl, quality, stage, sink, monitoring, security)`,
 				`etl.toml:3:1: kafka."x y": unknown key ([kafka] has brokers, client_id, transactional_id_prefix, compression, topic_partitions, topic_replication_factor, sasl, tls)`,
 			},
 		},
