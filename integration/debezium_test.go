@@ -96,13 +96,15 @@ func TestDebeziumConformance(t *testing.T) {
 
 	p := e.start("cdc", []string{"every"}, "--snapshot", "never", "--json-schemas")
 	dbz := startDebezium(t, ctx, e, base)
-	waitSlot(t, ctx, e)
-	if err := waitFor(ctx, "Debezium's slot", func() (bool, error) {
+	waitStreaming(t, ctx, p)
+	// Debezium's slot captures the changes committed after its consistent
+	// point, whose LSN the slot shows once it is reached.
+	if err := waitFor(ctx, "Debezium's slot at its consistent point", func() (bool, error) {
 		var n int
-		err := e.conn.QueryRow(ctx, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = $1", dbz.slot).Scan(&n)
+		err := e.conn.QueryRow(ctx, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = $1 AND confirmed_flush_lsn IS NOT NULL", dbz.slot).Scan(&n)
 		return n == 1, err
 	}); err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v\nDebezium status: %s", err, dbz.status())
 	}
 
 	// Incompressible, so it is TOASTed out of line; seeded, so that the
