@@ -315,6 +315,9 @@ func consumeDemo(ctx context.Context, cl *kgo.Client, counts *demoCounts, w io.W
 			return fmt.Errorf("demo consumer: %w", err)
 		}
 		fs.EachRecord(func(r *kgo.Record) {
+			if len(r.Value) == 0 {
+				return // the tombstone after a delete
+			}
 			ev, err := dec.Decode(r.Value, nil)
 			if err != nil {
 				fmt.Fprintf(w, "%-28s undecodable record at offset %d: %v\n", r.Topic, r.Offset, err)

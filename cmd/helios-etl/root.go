@@ -26,6 +26,7 @@ score records, and loads Kafka topics (JSON or Avro) and PostgreSQL tables.`,
 		newStageCmd(),
 		newQualityCmd(),
 		newSinkCmd(),
+		newDebeziumCmd(),
 	)
 	return root
 }

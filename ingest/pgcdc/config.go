@@ -59,6 +59,10 @@ type Config struct {
 	// Schemas writes Kafka Connect's schema section beside each value and
 	// key (JsonConverter's schemas.enable=true).
 	Schemas bool
+	// NoTombstones stops the tombstone (a record with the key and a null
+	// value) that follows each delete of a row with a key, as Debezium's
+	// tombstones.on.delete=false does.
+	NoTombstones bool
 }
 
 var identRE = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)

@@ -24,7 +24,10 @@
 // one partition, in commit order. A table without a primary key has null
 // keys: its changes spread over partitions and keep no per-row order (give
 // it one partition, or a primary key). Headers: helios.lsn, helios.txid,
-// helios.schema_version.
+// helios.schema_version. As Debezium does by default
+// (tombstones.on.delete), each delete of a row with a key is followed by a
+// tombstone, a record with the key and a null value, so that log compaction
+// can drop the key ([Config].NoTombstones turns them off).
 //
 // # Replica identity
 //

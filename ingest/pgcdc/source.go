@@ -638,13 +638,23 @@ func (s *Source) emit(ctx context.Context, rel *relation, op schemas.Op, before,
 		Source: schemas.Source{Connector: "postgresql", Version: "helios-etl", Name: s.cfg.TopicPrefix, Database: s.dbName,
 			Schema: rel.nsp, Table: rel.name, LSN: lsn, TxID: s.curXid, CommitMicros: s.curCommitUs},
 		TsMicros: s.deps.Now().UnixMicro()}
+	// As Debezium's tombstones.on.delete: a delete of a row with a key is
+	// followed by a tombstone (the key, a null value), so that log
+	// compaction can drop the key.
+	tombstone := op == schemas.OpDelete && len(rel.schema.Key) > 0 && !s.cfg.NoTombstones
 	// Counted here, in decoding order, so the commit cannot overtake it;
 	// encoded and produced by the encoder goroutine.
 	s.tracker.add(s.cur)
+	if tombstone {
+		s.tracker.add(s.cur)
+	}
 	select {
-	case s.out <- emitItem{rel: rel, ev: ev, tx: s.cur}:
+	case s.out <- emitItem{rel: rel, ev: ev, tx: s.cur, tombstone: tombstone}:
 	case <-ctx.Done():
 		s.tracker.ack(s.cur, ctx.Err())
+		if tombstone {
+			s.tracker.ack(s.cur, ctx.Err())
+		}
 		return ctx.Err()
 	}
 	return nil
@@ -655,6 +665,8 @@ type emitItem struct {
 	rel *relation
 	ev  schemas.Event
 	tx  *txnState
+	// tombstone says a tombstone follows the event (counted in tx too).
+	tombstone bool
 }
 
 // pipeline is the encoder goroutine: it encodes events and hands them to
@@ -679,10 +691,21 @@ func (s *Source) startPipeline(ctx context.Context) {
 			r, err := recordOf(s.enc, it.rel, &it.ev)
 			if err != nil {
 				s.tracker.ack(it.tx, err)
+				if it.tombstone {
+					s.tracker.ack(it.tx, err)
+				}
 				continue
 			}
 			tx, table := it.tx, it.rel.table
 			s.deps.Producer.Produce(pctx, r, func(_ *kgo.Record, err error) { s.tracker.ack(tx, err) })
+			if it.tombstone {
+				if r.Key == nil {
+					s.tracker.ack(tx, nil)
+				} else {
+					s.deps.Producer.Produce(pctx, &kgo.Record{Topic: r.Topic, Key: r.Key, Headers: r.Headers},
+						func(_ *kgo.Record, err error) { s.tracker.ack(tx, err) })
+				}
+			}
 			s.metrics.rows.WithLabelValues("cdc", table).Inc()
 		}
 	}()

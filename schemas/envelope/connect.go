@@ -34,10 +34,19 @@ const (
 	nameYear           = "io.debezium.time.Year"
 	nameMicroDuration  = "io.debezium.time.MicroDuration"
 	nameInterval       = "io.debezium.time.Interval"
+	nameGeometry       = "io.debezium.data.geometry.Geometry"
+	nameGeography      = "io.debezium.data.geometry.Geography"
+	namePoint          = "io.debezium.data.geometry.Point"
 
 	paramSourceType  = "__debezium.source.column.type"
 	paramSourceScale = "__debezium.source.column.scale"
 )
+
+// MaxScale bounds the decimal scales the decoder accepts, in both
+// directions: PostgreSQL's numeric has at most 16383 digits after the
+// point, and a hostile scale of billions would make exact arithmetic on
+// the value take forever.
+const MaxScale = 16384
 
 // Placeholder is the text Debezium writes for a value it did not receive
 // (unavailable.value.placeholder); it decodes to [schemas.Unchanged].
@@ -67,6 +76,7 @@ const (
 	unitStruct        // unknown struct, kept as JSON text
 	unitISO           // ISO text (ZonedTime, ZonedTimestamp, Interval)
 	unitDuration      // MicroDuration: int64 microseconds
+	unitGeometry      // Geometry, Geography, Point struct {wkb, srid[, x, y]}
 )
 
 // fieldCodec is how one field (or array element) is read and written.
@@ -95,6 +105,9 @@ func typeFromConnect(cs *connectSchema) (fieldCodec, error) {
 		s, err := strconv.ParseInt(cs.Parameters["scale"], 10, 32)
 		if err != nil {
 			return fc, fmt.Errorf("field %q: %s without a valid scale parameter", cs.Field, nameDecimal)
+		}
+		if s < -MaxScale || s > MaxScale {
+			return fc, fmt.Errorf("field %q: decimal scale %d out of range", cs.Field, s)
 		}
 		t.Scale = int32(s)
 		if p, ok := cs.Parameters["connect.decimal.precision"]; ok {
@@ -154,6 +167,11 @@ func typeFromConnect(cs *connectSchema) (fieldCodec, error) {
 		t.Kind, fc.unit = schemas.KindInterval, unitISO
 	case nameMicroDuration:
 		t.Kind, fc.unit = schemas.KindInterval, unitDuration
+	case nameGeometry, nameGeography, namePoint:
+		t.Kind, fc.unit = schemas.KindBytes, unitGeometry
+		if t.Source == "" {
+			t.Source = strings.ToLower(cs.Name[strings.LastIndexByte(cs.Name, '.')+1:])
+		}
 	case nameYear:
 		t.Kind = schemas.KindInt32
 		if t.Source == "" {

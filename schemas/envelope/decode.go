@@ -50,6 +50,7 @@ type Decoder struct {
 // decSchema is a parsed value schema: the row schema and how to read it.
 type decSchema struct {
 	flat   bool // the schema is a flattened row, not an envelope
+	mongo  bool // MongoDB's envelope: documents as JSON text (see [MongoDBFields])
 	schema *schemas.Schema
 	fields []fieldCodec
 	text   []byte // the schema section it came from, to rule out hash collisions
@@ -137,12 +138,12 @@ func (d *Decoder) Decode(data []byte, hint *schemas.Schema) (schemas.Event, erro
 	case !seen:
 		return ev, &DecodeError{Path: "message", Err: errors.New("schema section without a payload")}
 	case payload != nil:
-		// The payload came before the schema.
-		if ds == nil {
-			return ev, ErrNoSchema
-		}
+		// The payload came before the schema, or there was no schema.
 		if string(payload) == "null" {
 			return ev, ErrTombstone
+		}
+		if ds == nil {
+			return ev, ErrNoSchema
 		}
 		ps := &scanner{b: payload}
 		if ds.flat {
@@ -244,6 +245,15 @@ func (d *Decoder) parseSchema(text []byte) (*decSchema, error) {
 		}
 	}
 	ds := &decSchema{text: append([]byte(nil), text...)}
+	if row != nil && row.Type == "string" {
+		// MongoDB: before and after are the documents' extended JSON text.
+		ds.mongo, ds.schema = true, mongoSchema(tableName(env.Name), env.Version)
+		for _, f := range ds.schema.Fields {
+			ds.fields = append(ds.fields, codecFor(f.Name, f.Type))
+		}
+		d.remember(h, ds)
+		return ds, nil
+	}
 	if row == nil {
 		// A flattened record (ExtractNewRecordState): the struct is the row.
 		row, ds.flat = &env, true
@@ -261,12 +271,16 @@ func (d *Decoder) parseSchema(text []byte) (*decSchema, error) {
 		sch.Fields = append(sch.Fields, schemas.Field{Name: fc.name, Type: fc.typ, Nullable: row.Fields[i].Optional})
 	}
 	ds.schema = sch
+	d.remember(h, ds)
+	return ds, nil
+}
+
+func (d *Decoder) remember(h uint64, ds *decSchema) {
 	if len(d.cache) >= maxCachedSchemas {
 		clear(d.cache)
 	}
 	d.cache[h] = ds
 	d.last = ds
-	return ds, nil
 }
 
 // tableName turns "prefix.schema.table.Value" into "schema.table".
@@ -289,10 +303,24 @@ func decodePayload(ev *schemas.Event, s *scanner, ds *decSchema, pathp *string) 
 		switch string(key) {
 		case "before":
 			path = "payload.before"
-			ev.Before, err = decodeRow(s, ds, &path)
+			if ds.mongo {
+				ev.Before, err = mongoDocument(s, ev.Before)
+			} else {
+				ev.Before, err = decodeRow(s, ds, &path)
+			}
 		case "after":
 			path = "payload.after"
-			ev.After, err = decodeRow(s, ds, &path)
+			if ds.mongo {
+				ev.After, err = mongoDocument(s, ev.After)
+			} else {
+				ev.After, err = decodeRow(s, ds, &path)
+			}
+		case "patch", "filter", "updateDescription":
+			if !ds.mongo {
+				return s.skip()
+			}
+			path = "payload." + string(key)
+			ev.After, err = mongoExtra(s, ev.After, string(key))
 		case "source":
 			path = "payload.source"
 			err = decodeSource(s, &ev.Source)
@@ -475,6 +503,9 @@ func decodeValue(s *scanner, fc *fieldCodec) (schemas.Value, error) {
 		}
 		return schemas.JSON(string(b)), nil
 	case schemas.KindBytes:
+		if fc.unit == unitGeometry {
+			return decodeGeometry(s)
+		}
 		b, err := s.rawString()
 		if err != nil {
 			return schemas.Value{}, err
@@ -633,7 +664,7 @@ func decodeDecimal(s *scanner, fc *fieldCodec) (schemas.Value, error) {
 		if err != nil {
 			return schemas.Value{}, err
 		}
-		if !haveValue || sc < math.MinInt32 || sc > math.MaxInt32 {
+		if !haveValue || sc < -MaxScale || sc > MaxScale {
 			return schemas.Value{}, errors.New("VariableScaleDecimal without value or with a bad scale")
 		}
 		return decimalText(raw, int32(sc))

@@ -31,7 +31,14 @@
 // The decoder also reads the other representations Debezium produces:
 // io.debezium.time.{Time,NanoTime,Timestamp,NanoTimestamp,MicroDuration,Year},
 // org.apache.kafka.connect.data.{Date,Time,Timestamp}, io.debezium.data.{EnumSet,Bits,Xml};
+// io.debezium.data.geometry.{Geometry,Geography,Point} as bytes holding the
+// WKB, made extended WKB (PostGIS's EWKB, the SRID inside) when the struct
+// has an SRID, and with the source type "geometry", "geography" or "point";
 // a struct it does not know becomes a JSON value holding the struct's text.
+//
+// MongoDB's envelope, whose before and after are the documents' extended
+// JSON text, decodes to a row of the [MongoDBFields]: the document, and an
+// update's patch, filter (connectors before 1.x) or updateDescription.
 //
 // # Special values
 //

@@ -20,6 +20,10 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add([]byte(`{"after":{"id":1},"op":"c"}`), false)
 	f.Add([]byte(`[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]`), false)
+	f.Add(geomMessage(namePoint, `{"x":1,"y":2,"wkb":null,"srid":4326}`), true)
+	f.Add(geomMessage(nameGeometry, `{"wkb":"AQEAAAAAAAAAAADwPwAAAAAAAABA","srid":4326}`), true)
+	f.Add([]byte(`{"schema":{"type":"struct","name":"m.db.c.Envelope","fields":[{"type":"string","optional":true,"name":"io.debezium.data.Json","field":"after"},{"type":"string","field":"op"}]},`+
+		`"payload":{"after":"{\"_id\": 1}","patch":"{}","updateDescription":{"a":[1]},"op":"u"}}`), true)
 	f.Fuzz(func(t *testing.T, data []byte, withSchema bool) {
 		var hint *schemas.Schema
 		if !withSchema {

@@ -26,6 +26,15 @@ const (
 	// encodes the event back after them. A value that does not decode is a
 	// dead letter.
 	FormatEnvelope = "envelope"
+	// FormatDebezium reads the records of Debezium's topics with package
+	// ingest/debezium (JSON with or without the schema section, keys,
+	// ExtractNewRecordState rows, the MySQL and MongoDB shapes) into
+	// [Record].Event, and encodes the event back as FormatEnvelope does.
+	// Records that are not change events (tombstones, heartbeats,
+	// transaction metadata, schema changes) are skipped; a record that does
+	// not decode is a dead letter whose reason names its topic, partition
+	// and offset.
+	FormatDebezium = "debezium"
 )
 
 // Defaults applied by [New] to zero fields of [Config].
@@ -68,10 +77,10 @@ type Config struct {
 	TransactionalIDPrefix string
 	// Mode is [ExactlyOnce] (default) or [AtLeastOnce].
 	Mode string
-	// Format is [FormatRaw] (default) or [FormatEnvelope].
+	// Format is [FormatRaw] (default), [FormatEnvelope] or [FormatDebezium].
 	Format string
 	// EnvelopeSchemas writes the Kafka Connect schema section in the
-	// encoded envelopes (FormatEnvelope only).
+	// encoded envelopes (FormatEnvelope and FormatDebezium).
 	EnvelopeSchemas bool
 
 	// Live settings: [Stage.Reload] may change them while the stage runs.
@@ -218,8 +227,8 @@ func (c Config) Validate() error {
 	if c.Mode != ExactlyOnce && c.Mode != AtLeastOnce {
 		errs = append(errs, fmt.Errorf("stage: mode %q is not %q or %q", c.Mode, ExactlyOnce, AtLeastOnce))
 	}
-	if c.Format != FormatRaw && c.Format != FormatEnvelope {
-		errs = append(errs, fmt.Errorf("stage: format %q is not %q or %q", c.Format, FormatRaw, FormatEnvelope))
+	if c.Format != FormatRaw && c.Format != FormatEnvelope && c.Format != FormatDebezium {
+		errs = append(errs, fmt.Errorf("stage: format %q is not %q, %q or %q", c.Format, FormatRaw, FormatEnvelope, FormatDebezium))
 	}
 	if c.Mode == ExactlyOnce && (c.TransactionalIDPrefix == "" || c.InstanceID == "") {
 		errs = append(errs, errors.New("stage: exactly-once needs a transactional ID prefix and an instance ID"))

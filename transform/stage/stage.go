@@ -18,6 +18,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/plugin/kprom"
 
+	"github.com/heliosdb/helios-etl/ingest/debezium"
+	"github.com/heliosdb/helios-etl/schemas"
 	"github.com/heliosdb/helios-etl/schemas/envelope"
 	"github.com/heliosdb/helios-etl/state"
 )
@@ -107,8 +109,11 @@ func New(cfg Config, chain []Transform, deps Deps) (*Stage, error) {
 	}
 	live := cfg.Live
 	s.live.Store(&live)
-	if cfg.Format == FormatEnvelope {
+	switch cfg.Format {
+	case FormatEnvelope:
 		s.codec = &codec{dec: envelope.NewDecoder(), enc: envelope.NewEncoder(envelope.Options{Schemas: cfg.EnvelopeSchemas})}
+	case FormatDebezium:
+		s.codec = &codec{dbz: debezium.NewDecoder(debezium.Config{}), enc: envelope.NewEncoder(envelope.Options{Schemas: cfg.EnvelopeSchemas})}
 	}
 	s.mu.owned = map[tp]bool{}
 	return s, nil
@@ -582,7 +587,25 @@ func (s *Stage) runPartition(ctx context.Context, cl *kgo.Client, k tp, recs []*
 // codec decodes and encodes envelopes; nil with FormatRaw.
 type codec struct {
 	dec *envelope.Decoder
+	dbz *debezium.Decoder // FormatDebezium, instead of dec
 	enc *envelope.Encoder
+}
+
+// decode decodes a record's change event; ok is false for a record to
+// skip (a Debezium record that is not a change event).
+func (c *codec) decode(r *kgo.Record) (ev schemas.Event, ok bool, err error) {
+	if c.dbz == nil {
+		ev, err = c.dec.Decode(r.Value, nil)
+		if err != nil {
+			return ev, false, fmt.Errorf("decode envelope: %w", err)
+		}
+		return ev, true, nil
+	}
+	m, err := c.dbz.Decode(debezium.Record{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Key: r.Key, Value: r.Value})
+	if err != nil {
+		return ev, false, err
+	}
+	return m.Event, m.Kind == debezium.KindChange, nil
 }
 
 // runChain runs the transforms over recs, with state writes in a child of
@@ -599,9 +622,12 @@ func (s *Stage) runChain(ctx context.Context, k tp, recs []*kgo.Record, base *St
 			Source: Source{r.Topic, r.Partition, r.Offset}, Attempt: attempt, in: r,
 		}
 		if c != nil {
-			ev, derr := c.dec.Decode(r.Value, nil)
+			ev, ok, derr := c.decode(r)
 			if derr != nil {
-				b.failed = append(b.failed, failure{in: r, err: fmt.Errorf("decode envelope: %w", derr), attempt: attempt})
+				b.failed = append(b.failed, failure{in: r, err: derr, attempt: attempt})
+				continue
+			}
+			if !ok {
 				continue
 			}
 			rec.Event = &ev

@@ -125,6 +125,8 @@ func (s Server) Validate() error {
 type Source struct {
 	// Postgres is [source.postgres]: PostgreSQL logical replication.
 	Postgres Postgres `toml:"postgres"`
+	// Debezium is [source.debezium]: topics written by Debezium.
+	Debezium Debezium `toml:"debezium"`
 }
 
 func (s Source) withDefaults() Source {
@@ -135,7 +137,37 @@ func (s Source) withDefaults() Source {
 // Validate checks the [source.*] tables; keys in problems are relative to
 // [source].
 func (s Source) Validate() error {
-	return join(prefixed("postgres", s.Postgres.Validate()))
+	ps := prefixed("postgres", s.Postgres.Validate())
+	return join(append(ps, prefixed("debezium", s.Debezium.Validate())...))
+}
+
+// Debezium is the [source.debezium] table: change events read from the
+// topics of Debezium connectors (JSON, or Avro with [schema_registry]),
+// named by a list or by a pattern.
+type Debezium struct {
+	// Topics lists the topics to read.
+	Topics []string `toml:"topics" example:"[\"shop.public.orders\"]"`
+	// TopicPattern is a regular expression (RE2, anchored): every topic
+	// whose whole name matches is read, including topics created later.
+	TopicPattern string `toml:"topic_pattern" example:"\"shop\\\\..*\""`
+}
+
+// Validate checks the [source.debezium] table; keys in problems are
+// relative to it.
+func (d Debezium) Validate() error {
+	var ps []*Error
+	if len(d.Topics) > 0 && d.TopicPattern != "" {
+		ps = append(ps, problem("topic_pattern", "set topics or topic_pattern, not both", "both topics and topic_pattern are set"))
+	}
+	for i, t := range d.Topics {
+		ps = appendIf(ps, checkTopicName(fmt.Sprintf("topics[%d]", i), t))
+	}
+	if d.TopicPattern != "" {
+		if _, err := regexp.Compile(d.TopicPattern); err != nil {
+			ps = append(ps, problem("topic_pattern", `a Go (RE2) regular expression, e.g. "shop\\..*"`, "invalid pattern: %v", err))
+		}
+	}
+	return join(ps)
 }
 
 // Snapshot modes of [Postgres].Snapshot.

@@ -232,6 +232,15 @@ func TestParseErrors(t *testing.T) {
 			},
 		},
 		{
+			name: "debezium topics",
+			doc:  "[source.debezium]\ntopics = [\"a.b.c\", \"bad topic\"]\ntopic_pattern = \"shop((\"\n",
+			want: []string{
+				`etl.toml:2:20: source.debezium.topics[1]: invalid topic name part "bad topic" (use letters, digits, '.', '_' and '-', at most 200 of them)`,
+				`etl.toml:3:1: source.debezium.topic_pattern: both topics and topic_pattern are set (set topics or topic_pattern, not both)`,
+				"etl.toml:3:1: source.debezium.topic_pattern: invalid pattern: error parsing regexp: missing closing ): `shop((` (a Go (RE2) regular expression, e.g. \"shop\\\\..*\")",
+			},
+		},
+		{
 			name: "rules across tables",
 			doc:  "[server]\nlisten = \":9464\"\n[etl]\ndlq_topic_suffix = \"-changelog\"\n[security]\njwt_secret = \"short\"\njwt_public_key_file = \"k.pem\"\n",
 			want: []string{
@@ -249,7 +258,7 @@ func TestParseErrors(t *testing.T) {
 				`etl.toml:3:17: stage.inputs[1]: topic "in" is listed twice (remove the duplicate)`,
 				`etl.toml:4:1: stage.output: topic "in" is also an input (a stage cannot write the topic it reads)`,
 				`etl.toml:5:15: stage.transforms[0]: ops: unknown transform "explode" (project, rename, filter, require, count) (e.g. "filter op != d", "project id,name", "rename a=b", "require id", "count")`,
-				`etl.toml:6:1: stage.format: invalid value "avro" (allowed: "raw", "envelope")`,
+				`etl.toml:6:1: stage.format: invalid value "avro" (allowed: "raw", "envelope", "debezium")`,
 				`etl.toml:7:1: stage.delivery: invalid value "twice" (allowed: "exactly_once", "at_least_once")`,
 				`etl.toml:8:1: stage.max_attempts: must be between 1 and 100, got 0`,
 				`etl.toml:9:1: stage.transaction_timeout: must be between 1s and 15m (the broker's transaction.max.timeout.ms), got 20m (e.g. "30s")`,

@@ -17,6 +17,7 @@ const (
 const (
 	FormatRaw      = "raw"
 	FormatEnvelope = "envelope"
+	FormatDebezium = "debezium"
 )
 
 // maxAttempts bounds stage.max_attempts.
@@ -113,7 +114,7 @@ func (s Stage) Validate() error {
 			ps = append(ps, problem(fmt.Sprintf("transforms[%d]", i), `e.g. "filter op != d", "project id,name", "rename a=b", "require id", "count"`, "%v", err))
 		}
 	}
-	ps = appendIf(ps, oneOf("format", s.Format, FormatRaw, FormatEnvelope))
+	ps = appendIf(ps, oneOf("format", s.Format, FormatRaw, FormatEnvelope, FormatDebezium))
 	ps = appendIf(ps, oneOf("delivery", s.Delivery, DeliveryExactlyOnce, DeliveryAtLeastOnce))
 	if s.MaxAttempts < 1 || s.MaxAttempts > maxAttempts {
 		ps = append(ps, problem("max_attempts", "", "must be between 1 and %d, got %d", maxAttempts, s.MaxAttempts))
