@@ -222,7 +222,7 @@ func TestStageScaleOut(t *testing.T) {
 	in := createTopic(ctx, t, brokers, "stage_in", 6)
 	name := uniqueName("stage")
 	out := name + "_out"
-	deleteTopics(t, brokers, out, name+"-dlq", name+"-changelog")
+	deleteTopics(t, brokers, out, name+".dlq", name+"-changelog")
 
 	// Produce the input and its checksums.
 	began := time.Now()
@@ -361,7 +361,7 @@ func TestStageDeadLetters(t *testing.T) {
 	in := createTopic(ctx, t, brokers, "stage_dlq_in", 3)
 	name := uniqueName("stagedlq")
 	out := name + "_out"
-	deleteTopics(t, brokers, out, name+"-dlq", name+"-changelog")
+	deleteTopics(t, brokers, out, name+".dlq", name+"-changelog")
 
 	sch := &schemas.Schema{Name: "public.users", Version: 1, Key: []int{0}, Fields: []schemas.Field{
 		{Name: "id", Type: schemas.Type{Kind: schemas.KindInt64}},
@@ -397,7 +397,7 @@ func TestStageDeadLetters(t *testing.T) {
 	extra := fmt.Sprintf("inputs = [%q]\noutput = %q\nformat = \"envelope\"\ntransforms = [\"require email\", \"project id,email\"]", in, out)
 	i := startInstance(t, bin, "a", stageConfig(t, brokers, name, "a", extra))
 	outs := readAll(ctx, t, brokers, out, good, 2*time.Second)
-	dlq := readAll(ctx, t, brokers, name+"-dlq", nulls+garbage, 2*time.Second)
+	dlq := readAll(ctx, t, brokers, name+".dlq", nulls+garbage, 2*time.Second)
 	i.stop(t, 30*time.Second)
 	if len(outs) != good {
 		t.Errorf("output holds %d records, want %d", len(outs), good)
@@ -453,7 +453,7 @@ func TestStageFailureHalfwayIsInvisible(t *testing.T) {
 	in := createTopic(ctx, t, brokers, "stage_half_in", 3)
 	name := uniqueName("stagehalf")
 	out := name + "_out"
-	deleteTopics(t, brokers, out, name+"-dlq")
+	deleteTopics(t, brokers, out, name+".dlq")
 	var recs []*kgo.Record
 	for i := range 300 {
 		recs = append(recs, &kgo.Record{Topic: in, Partition: int32(i % 3), Value: []byte(strconv.Itoa(i))})

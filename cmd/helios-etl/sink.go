@@ -54,7 +54,7 @@ consumer starts from them: a crash or SIGKILL neither loses nor applies a
 change twice. Several instances with the same --group share the partitions.
 
 Records that cannot be decoded or that the target rejects go to the dead-letter
-topic <group><etl.dlq_topic_suffix> (<group>-dlq by default) with the reason in headers; a schema change the target cannot
+topic <group><etl.dlq_topic_suffix> (<group>.dlq by default) with the reason in headers; a schema change the target cannot
 take (without --evolve) stops the sink with an error naming table and column.`,
 		Example: `  helios-etl sink postgres --brokers kafka:9092 --topics helios.public.orders --target-dsn postgres://etl@dw/analytics --target-schema shop
   helios-etl sink postgres --brokers kafka:9092 --topic-regex '^helios\.public\..*' --target-dsn $DSN --evolve`,

@@ -79,7 +79,7 @@ func benchStage(b *testing.B, broker string, brokers []string, mode, tr string, 
 			b.Fatal(err)
 		}
 		b.Cleanup(func() {
-			_, _ = adm.DeleteTopics(context.Background(), in, out, "bench_"+suffix+"-dlq", "bench_"+suffix+"-changelog")
+			_, _ = adm.DeleteTopics(context.Background(), in, out, "bench_"+suffix+".dlq", "bench_"+suffix+"-changelog")
 			cl.Close()
 		})
 	}

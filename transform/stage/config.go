@@ -62,7 +62,7 @@ type Config struct {
 	Inputs []string
 	// Output is the topic the transforms' records go to.
 	Output string
-	// DLQTopic receives the records that fail (default Name + "-dlq").
+	// DLQTopic receives the records that fail (default Name + ".dlq").
 	DLQTopic string
 	// ChangelogTopic is the compacted topic that mirrors the partition
 	// state (default Name + "-changelog").
@@ -164,7 +164,7 @@ func (l Live) Validate() error {
 
 func (c Config) withDefaults() Config {
 	if c.DLQTopic == "" && c.Name != "" {
-		c.DLQTopic = c.Name + "-dlq"
+		c.DLQTopic = c.Name + ".dlq"
 	}
 	if c.ChangelogTopic == "" && c.Name != "" {
 		c.ChangelogTopic = c.Name + "-changelog"

@@ -50,7 +50,7 @@ func TestDebeziumFormat(t *testing.T) {
 	}
 	_, stop := start(t, cfg, []stage.Transform{filter}, stage.Deps{Kafka: opts})
 	out := consume(t, opts, "out", 1, false, 20*time.Second)
-	dlq := consume(t, opts, "dbz-dlq", 1, false, 20*time.Second)
+	dlq := consume(t, opts, "dbz.dlq", 1, false, 20*time.Second)
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}

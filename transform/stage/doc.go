@@ -56,7 +56,7 @@
 // # Failures
 //
 // A record that does not decode, or that a transform fails with
-// [Batch.Fail], goes to the dead-letter topic (<name>-dlq) with the
+// [Batch.Fail], goes to the dead-letter topic (<name>.dlq) with the
 // headers [HeaderDLQError], [HeaderDLQStage], [HeaderSourceTopic],
 // [HeaderSourcePartition], [HeaderSourceOffset], [HeaderDLQTime] and
 // [HeaderDLQAttempt], in the same transaction. A transform that returns

@@ -210,7 +210,7 @@ func TestDeadLetters(t *testing.T) {
 	produce(t, opts, recs...)
 	_, stop := start(t, baseConfig("dlq", stage.ExactlyOnce), []stage.Transform{poison{}}, stage.Deps{Kafka: opts})
 	out := consume(t, opts, "out", 5, true, 20*time.Second)
-	dlq := consume(t, opts, "dlq-dlq", 2, true, 20*time.Second)
+	dlq := consume(t, opts, "dlq.dlq", 2, true, 20*time.Second)
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}

@@ -528,7 +528,7 @@ func (e ETL) withDefaults() ETL {
 		e.MaxInflightBytes = 64 << 20
 	}
 	if e.DLQTopicSuffix == "" {
-		e.DLQTopicSuffix = "-dlq"
+		e.DLQTopicSuffix = ".dlq"
 	}
 	return e
 }
