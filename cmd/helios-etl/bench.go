@@ -43,6 +43,7 @@ type benchCDCOpts struct {
 	duration                 time.Duration
 	cpuProfile               string
 	only                     string
+	protocol                 int
 }
 
 func newBenchCDCCmd() *cobra.Command {
@@ -99,6 +100,7 @@ helios-etl without Kafka's disk and network: say which in any report.`,
 	f.DurationVar(&o.duration, "duration", 20*time.Second, "length of the latency run")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
 	f.StringVar(&o.only, "only", "", "run one part: big, small, latency or snapshot")
+	f.IntVar(&o.protocol, "protocol", 0, "pgoutput protocol of helios-etl: 0 automatic (2 with streaming on PG 14+), 1 or 2")
 	return cmd
 }
 
@@ -286,7 +288,7 @@ func (b *benchEnv) runUntil(ctx context.Context, slot, snapshot, end string) (ti
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	src, closeTypes, err := newCDCSource(ctx, pgcdc.Config{DSN: b.o.pg, Slot: slot, Publication: "helios_bench",
 		Tables: []string{"helios_bench.t"}, Snapshot: snapshot, TopicPrefix: "bench_" + slot, Partitions: 6,
-		StatusInterval: 50 * time.Millisecond}, prod, db, log, prometheus.NewRegistry())
+		StatusInterval: 50 * time.Millisecond, Protocol: b.o.protocol}, prod, db, log, prometheus.NewRegistry())
 	if err != nil {
 		return 0, err
 	}
