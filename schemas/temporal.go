@@ -569,3 +569,11 @@ func (p *parser) offset() (int32, bool) {
 	}
 	return int32(sign * (h*3600 + m*60 + s)), true
 }
+
+// DaysFromCivil returns the days since 1970-01-01 of a proleptic Gregorian
+// date, with astronomical years (0 is 1 BC, -1 is 2 BC).
+func DaysFromCivil(year int64, month, day int) int64 { return daysFromCivil(year, month, day) }
+
+// DaysInMonth returns the number of days of a month of a proleptic
+// Gregorian (astronomical) year.
+func DaysInMonth(year int64, month int) int { return daysIn(year, month) }

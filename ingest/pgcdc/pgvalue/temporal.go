@@ -96,44 +96,10 @@ func civilDays(y int64, m, d int, bc bool) (int64, error) {
 	} else if y == 0 {
 		return 0, ErrSyntax
 	}
-	if m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
+	if m < 1 || m > 12 || d < 1 || d > schemas.DaysInMonth(y, m) {
 		return 0, fmt.Errorf("%w: no such date", ErrSyntax)
 	}
-	return daysFromCivil(y, m, d), nil
-}
-
-// daysFromCivil is Howard Hinnant's days_from_civil (astronomical years).
-func daysFromCivil(y int64, m, d int) int64 {
-	if m <= 2 {
-		y--
-	}
-	era := y / 400
-	if y < 0 && y%400 != 0 {
-		era--
-	}
-	yoe := y - era*400
-	mm := int64(m)
-	if mm > 2 {
-		mm -= 3
-	} else {
-		mm += 9
-	}
-	doy := (153*mm+2)/5 + int64(d) - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return era*146097 + doe - 719468
-}
-
-func daysIn(y int64, m int) int {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
+	return schemas.DaysFromCivil(y, m, d), nil
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
