@@ -23,7 +23,7 @@ import (
 func newSinkCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sink",
-		Short: "Load change topics into a target (postgres)",
+		Short: "Load change topics into PostgreSQL tables or Kafka topics (JSON or Avro)",
 	}
 	cmd.AddCommand(newSinkPostgresCmd(), newSinkKafkaCmd())
 	return cmd
