@@ -17,8 +17,10 @@ import (
 // or the stage (fail).
 func TestStageTransform(t *testing.T) {
 	t.Parallel()
-	enc := envelope.NewEncoder(envelope.Options{Schemas: true})
 	in := func(off int64, s *schemas.Schema, row ...schemas.Value) *stage.Record {
+		// An encoder per record: the subtests run in parallel and an
+		// Encoder is not safe for concurrent use.
+		enc := envelope.NewEncoder(envelope.Options{Schemas: true})
 		ev := schemas.Event{Op: schemas.OpCreate, Schema: s, After: row}
 		v, err := enc.AppendValue(nil, &ev)
 		if err != nil {
