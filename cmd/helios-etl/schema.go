@@ -15,6 +15,7 @@ import (
 	"github.com/pelletier/go-toml/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/heliosdb/helios-etl/state"
 	"github.com/heliosdb/helios-etl/transform/infer"
 	"github.com/heliosdb/helios-etl/transform/match"
 )
@@ -148,6 +149,7 @@ func newSchemaMatchCmd() *cobra.Command {
 		threshold              float64
 		accept                 bool
 		statePath              string
+		stateDir               string
 		cfg                    infer.Config
 	)
 	cmd := &cobra.Command{
@@ -156,7 +158,8 @@ func newSchemaMatchCmd() *cobra.Command {
 		Long: `match infers both schemas from files (the target may have a header and no
 rows), scores every pair of columns on names, types and values, and keeps the
 best one-to-one assignment above the threshold. Overrides always win; with
---accept the result is stored and reused by later runs on the same schemas.`,
+--accept the result is stored in the state directory (Pebble; --state-dir, or a
+JSON file with --state) and reused by later runs on the same schemas.`,
 		Example: `  helios-etl schema match --source crm.csv --target warehouse.csv --format json
   helios-etl schema match --source a.csv --target b.csv --override cust_no=customer_id --override notes=-`,
 		Args: cobra.NoArgs,
@@ -193,11 +196,19 @@ best one-to-one assignment above the threshold. Overrides always win; with
 				mc.Threshold = threshold
 			}
 			var store match.Store
-			if accept || statePath != "" {
-				if statePath == "" {
-					statePath = filepath.Join(".helios-etl", "schema-mappings.json")
-				}
+			switch {
+			case statePath != "":
 				store = &jsonStore{path: statePath}
+			case accept || stateDir != "":
+				if stateDir == "" {
+					stateDir = defaultConfig().State.Dir
+				}
+				db, err := state.Open(stateDir, state.Options{})
+				if err != nil {
+					return err
+				}
+				defer db.Close()
+				store = pebbleMappings{db: db, s: db.Namespace("schema-mappings")}
 			}
 			m, err := match.New(mc, store)
 			if err != nil {
@@ -237,7 +248,8 @@ best one-to-one assignment above the threshold. Overrides always win; with
 	f.StringVar(&overridesPath, "overrides", "", "TOML file with an [overrides] table (source = \"target\") and an optional threshold")
 	f.Float64Var(&threshold, "threshold", match.DefaultThreshold, "confidence below which pairs are left unmapped")
 	f.BoolVar(&accept, "accept", false, "store the result so that later runs on the same schemas reuse it")
-	f.StringVar(&statePath, "state", "", "JSON file of accepted mappings (default .helios-etl/schema-mappings.json)")
+	f.StringVar(&stateDir, "state-dir", "", "state directory (Pebble) where accepted mappings are kept (default: state.dir, ./helios-state)")
+	f.StringVar(&statePath, "state", "", "keep accepted mappings in this JSON file instead of the state directory")
 	f.IntVar(&cfg.SampleRows, "sample-rows", 10_000, "rows to read from each file; -1 reads everything")
 	return cmd
 }
@@ -267,8 +279,35 @@ func writeMatchTable(w io.Writer, source, target string, out matchOutput) error 
 	return nil
 }
 
-// jsonStore keeps accepted mappings in one JSON file, until the Pebble
-// state package takes over. It is meant for one process at a time.
+// pebbleMappings keeps accepted mappings in a namespace of the Pebble state,
+// with synced writes.
+type pebbleMappings struct {
+	db *state.DB
+	s  *state.Store
+}
+
+var _ match.Store = pebbleMappings{}
+
+func (p pebbleMappings) Get(_ context.Context, key string) ([]byte, error) {
+	v, err := p.s.Get([]byte(key))
+	if errors.Is(err, state.ErrNotFound) {
+		return nil, nil
+	}
+	return v, err
+}
+
+func (p pebbleMappings) Put(_ context.Context, key string, val []byte) error {
+	b := p.db.NewBatch()
+	defer b.Close()
+	if err := b.Put(p.s, []byte(key), val); err != nil {
+		return err
+	}
+	return b.Commit(true)
+}
+
+// jsonStore keeps accepted mappings in one JSON file, for people who want
+// them in a file they can read, diff and commit. It is meant for one
+// process at a time.
 type jsonStore struct{ path string }
 
 var _ match.Store = (*jsonStore)(nil)

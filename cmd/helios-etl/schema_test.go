@@ -211,3 +211,27 @@ func TestSchemaErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestSchemaMatchAcceptedInPebbleState(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	src := writeFileIn(t, dir, "src.csv", srcCSV)
+	tgt := writeFileIn(t, dir, "tgt.csv", "customer_id,first_name,email,signup_date,active,loyalty_tier\n")
+	stateDir := filepath.Join(dir, "state")
+	out, err := runCombined(t, "schema", "match", "--source", src, "--target", tgt, "--format", "json",
+		"--override", "notes=loyalty_tier", "--accept", "--state-dir", stateDir)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if _, err := os.Stat(stateDir); err != nil {
+		t.Fatalf("no state directory: %v", err)
+	}
+	// A later run without the override reuses the accepted mapping.
+	out, err = runCombined(t, "schema", "match", "--source", src, "--target", tgt, "--format", "json", "--state-dir", stateDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, `"origin": "accepted"`) || !strings.Contains(out, `"loyalty_tier"`) {
+		t.Errorf("accepted mappings not reused from the Pebble state:\n%s", out)
+	}
+}
