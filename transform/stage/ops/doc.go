@@ -1,7 +1,8 @@
 // Package ops provides the simple transforms a stage can run before the
 // product's own mapping, cleaning and quality transforms exist: field
 // projection, renaming, filtering by operation or by a field comparison,
-// required fields, and a per-key counter kept in partition state.
+// required fields, a per-key counter kept in partition state, and the
+// quarantine of records with anomalous values.
 //
 // Each is a [stage.Transform]. [Parse] builds one from the one-line
 // specification used in the configuration file:
@@ -14,8 +15,11 @@
 //	                            numbers, strings, true/false, null)
 //	require id,email            dead-letter events where a field is missing or null
 //	count                       count records per key in state; header helios.count
+//	quarantine [sensitivity]    dead-letter events with anomalous values (transform/anomaly,
+//	                            learnt per partition, state kept in partition state)
 //
 // project, rename, filter and require need decoded events (the stage's
 // envelope format); a record without an event is dead-lettered by them,
-// except for filter on op, which drops it. count works on any record.
+// except for filter on op, which drops it; quarantine passes records
+// without an event on unchecked. count works on any record.
 package ops

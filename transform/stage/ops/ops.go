@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/heliosdb/helios-etl/schemas"
+	"github.com/heliosdb/helios-etl/transform/anomaly"
 	"github.com/heliosdb/helios-etl/transform/stage"
 )
 
@@ -62,8 +63,22 @@ func Parse(spec string) (stage.Transform, error) {
 			return nil, fmt.Errorf("ops: %q: count takes no argument", spec)
 		}
 		return Count{}, nil
+	case "quarantine":
+		var cfg anomaly.Config
+		if arg != "" {
+			s, err := strconv.ParseFloat(arg, 64)
+			if err != nil || s < 0 || s > 1 {
+				return nil, fmt.Errorf("ops: %q: quarantine takes an optional sensitivity from 0 to 1: quarantine 0.5", spec)
+			}
+			cfg.Sensitivity = &s
+		}
+		q, err := NewQuarantine(cfg)
+		if err != nil {
+			return nil, fmt.Errorf("ops: %q: %w", spec, err)
+		}
+		return q, nil
 	}
-	return nil, fmt.Errorf("ops: unknown transform %q (project, rename, filter, require, count)", name)
+	return nil, fmt.Errorf("ops: unknown transform %q (project, rename, filter, require, count, quarantine)", name)
 }
 
 func splitList(s string) []string {
