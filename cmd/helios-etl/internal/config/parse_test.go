@@ -257,7 +257,7 @@ func TestParseErrors(t *testing.T) {
 				`etl.toml:2:1: stage.name: invalid topic name part "a b" (use letters, digits, '.', '_' and '-', at most 200 of them)`,
 				`etl.toml:3:17: stage.inputs[1]: topic "in" is listed twice (remove the duplicate)`,
 				`etl.toml:4:1: stage.output: topic "in" is also an input (a stage cannot write the topic it reads)`,
-				`etl.toml:5:15: stage.transforms[0]: ops: unknown transform "explode" (project, rename, filter, require, count) (e.g. "filter op != d", "project id,name", "rename a=b", "require id", "count")`,
+				`etl.toml:5:15: stage.transforms[0]: ops: unknown transform "explode" (project, rename, filter, require, count, quarantine) (e.g. "filter op != d", "project id,name", "rename a=b", "require id", "count")`,
 				`etl.toml:6:1: stage.format: invalid value "avro" (allowed: "raw", "envelope", "debezium")`,
 				`etl.toml:7:1: stage.delivery: invalid value "twice" (allowed: "exactly_once", "at_least_once")`,
 				`etl.toml:8:1: stage.max_attempts: must be between 1 and 100, got 0`,
