@@ -577,3 +577,7 @@ func DaysFromCivil(year int64, month, day int) int64 { return daysFromCivil(year
 // DaysInMonth returns the number of days of a month of a proleptic
 // Gregorian (astronomical) year.
 func DaysInMonth(year int64, month int) int { return daysIn(year, month) }
+
+// Civil returns the proleptic Gregorian date (astronomical year) of a day
+// number since 1970-01-01; it is the inverse of [DaysFromCivil].
+func Civil(days int64) (year int64, month, day int) { return civil(days) }

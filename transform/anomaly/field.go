@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/cespare/xxhash/v2"
+	"github.com/heliosdb/helios-etl/schemas"
 )
 
 // fieldState is what a field learns from its values. It is all counters and
@@ -499,23 +500,6 @@ func boundsText(b Bounds) string {
 
 // dayText formats a day number since 1970-01-01 as YYYY-MM-DD.
 func dayText(d float64) string {
-	z := int64(math.Floor(d)) + 719468
-	era := z / 146097
-	if z < 0 && z%146097 != 0 {
-		era--
-	}
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	y := yoe + era*400
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	day := doy - (153*mp+2)/5 + 1
-	mo := mp + 3
-	if mo > 12 {
-		mo -= 12
-	}
-	if mo <= 2 {
-		y++
-	}
-	return fmt.Sprintf("%04d-%02d-%02d", y, mo, day)
+	y, m, day := schemas.Civil(int64(math.Floor(d)))
+	return fmt.Sprintf("%04d-%02d-%02d", y, m, day)
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/heliosdb/helios-etl/ingest/file"
+	"github.com/heliosdb/helios-etl/schemas"
 )
 
 // Config sets how much a [Profiler] keeps. The zero value is usable: every
@@ -438,24 +439,7 @@ func (c *column) field(rows int64) Field {
 
 // dayString formats days since 1970-01-01 as YYYY-MM-DD.
 func dayString(d int32) string {
-	z := int(d) + 719468
-	era := z / 146097
-	if z < 0 {
-		era = (z - 146096) / 146097
-	}
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	y := yoe + era*400
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	dd := doy - (153*mp+2)/5 + 1
-	m := mp + 3
-	if m > 12 {
-		m -= 12
-	}
-	if m <= 2 {
-		y++
-	}
+	y, m, dd := schemas.Civil(int64(d))
 	return fmt.Sprintf("%04d-%02d-%02d", y, m, dd)
 }
 

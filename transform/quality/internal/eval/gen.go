@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/heliosdb/helios-etl/schemas"
 )
 
 // Label is one injected anomaly: the 0-based data row, the field and the
@@ -309,25 +311,8 @@ func datetime(day int, sec int) string {
 
 // epochPlus converts days since 1970-01-01 to a civil date.
 func epochPlus(days int) [3]int {
-	z := days + 719468
-	era := z / 146097
-	if z < 0 && z%146097 != 0 {
-		era--
-	}
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	y := yoe + era*400
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	d := doy - (153*mp+2)/5 + 1
-	m := mp + 3
-	if m > 12 {
-		m -= 12
-	}
-	if m <= 2 {
-		y++
-	}
-	return [3]int{y, m, d}
+	y, m, d := schemas.Civil(int64(days))
+	return [3]int{int(y), m, d}
 }
 
 func dayOf(y, m, d int) int {
