@@ -79,7 +79,7 @@ at all, the flags are enough.`,
 // cdcConfig loads the file (or the defaults) and applies the flags that
 // were given, then checks what cdc needs.
 func cdcConfig(cmd *cobra.Command, f cdcFlags) (*config.Config, error) {
-	cfg, err := loadOrDefault(f.config)
+	cfg, err := loadWithFlags(cmd, f.config, f.brokers, f.metricsAddr)
 	if err != nil {
 		return nil, err
 	}
@@ -87,9 +87,6 @@ func cdcConfig(cmd *cobra.Command, f cdcFlags) (*config.Config, error) {
 	pg := &cfg.Source.Postgres
 	if changed("pg") {
 		pg.DSN = f.pg
-	}
-	if changed("brokers") {
-		cfg.Kafka.Brokers = splitList(f.brokers)
 	}
 	if changed("tables") {
 		pg.Tables = splitList(f.tables)
@@ -114,9 +111,6 @@ func cdcConfig(cmd *cobra.Command, f cdcFlags) (*config.Config, error) {
 	}
 	if changed("decoding-work-mem") {
 		pg.DecodingWorkMem = f.decodingWorkMem
-	}
-	if changed("metrics-addr") {
-		cfg.Monitoring.MetricsAddr = f.metricsAddr
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err

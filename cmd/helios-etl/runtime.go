@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sasl/plain"
 	"github.com/twmb/franz-go/pkg/sasl/scram"
@@ -31,6 +32,23 @@ func loadOrDefault(path string) (*config.Config, error) {
 		return config.Parse("(defaults)", nil, os.LookupEnv)
 	}
 	return config.Load(path)
+}
+
+// loadWithFlags loads the configuration file at path (or the defaults)
+// and applies the --brokers and --metrics-addr flags every Kafka command
+// shares, when they were given.
+func loadWithFlags(cmd *cobra.Command, path, brokers, metricsAddr string) (*config.Config, error) {
+	cfg, err := loadOrDefault(path)
+	if err != nil {
+		return nil, err
+	}
+	if cmd.Flags().Changed("brokers") {
+		cfg.Kafka.Brokers = splitList(brokers)
+	}
+	if cmd.Flags().Changed("metrics-addr") {
+		cfg.Monitoring.MetricsAddr = metricsAddr
+	}
+	return cfg, nil
 }
 
 // newLogger builds the process logger from [monitoring].

@@ -101,18 +101,12 @@ func defaultConfig() *config.Config {
 // sinkPostgresConfig loads the file (or the defaults) and applies the flags
 // that were given, then checks what the command needs.
 func sinkPostgresConfig(cmd *cobra.Command, f sinkPGFlags) (*config.Config, error) {
-	cfg, err := loadOrDefault(f.config)
+	cfg, err := loadWithFlags(cmd, f.config, f.brokers, f.metricsAddr)
 	if err != nil {
 		return nil, err
 	}
 	changed := cmd.Flags().Changed
 	sp := &cfg.Sink.Postgres
-	if changed("brokers") {
-		cfg.Kafka.Brokers = splitList(f.brokers)
-	}
-	if changed("metrics-addr") {
-		cfg.Monitoring.MetricsAddr = f.metricsAddr
-	}
 	if changed("topics") {
 		sp.Topics, sp.TopicRegex = splitList(f.topics), ""
 	}

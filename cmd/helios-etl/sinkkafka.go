@@ -75,18 +75,12 @@ acknowledged the output.`,
 // sinkKafkaConfig loads the file (or the defaults) and applies the flags
 // that were given, then checks what the command needs.
 func sinkKafkaConfig(cmd *cobra.Command, f sinkKafkaFlags) (*config.Config, error) {
-	cfg, err := loadOrDefault(f.config)
+	cfg, err := loadWithFlags(cmd, f.config, f.brokers, f.metricsAddr)
 	if err != nil {
 		return nil, err
 	}
 	changed := cmd.Flags().Changed
 	sk := &cfg.Sink.Kafka
-	if changed("brokers") {
-		cfg.Kafka.Brokers = splitList(f.brokers)
-	}
-	if changed("metrics-addr") {
-		cfg.Monitoring.MetricsAddr = f.metricsAddr
-	}
 	if changed("registry-url") {
 		cfg.SchemaRegistry.URL = f.registryURL
 	}
