@@ -233,7 +233,8 @@ func newCDCSource(ctx context.Context, c pgcdc.Config, cl *kgo.Client, db *state
 	return src, closeConn, nil
 }
 
-// stateStore gives pgcdc durable (synced) checkpoints in a state namespace.
+// stateStore is a state namespace with string keys and durable (synced)
+// writes; a missing key reads as nil. pgcdc keeps its checkpoints in one.
 type stateStore struct {
 	db *state.DB
 	s  *state.Store

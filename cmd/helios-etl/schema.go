@@ -208,7 +208,7 @@ JSON file with --state) and reused by later runs on the same schemas.`,
 					return err
 				}
 				defer db.Close()
-				store = pebbleMappings{db: db, s: db.Namespace("schema-mappings")}
+				store = pebbleMappings{st: stateStore{db: db, s: db.Namespace("schema-mappings")}}
 			}
 			m, err := match.New(mc, store)
 			if err != nil {
@@ -280,29 +280,15 @@ func writeMatchTable(w io.Writer, source, target string, out matchOutput) error 
 }
 
 // pebbleMappings keeps accepted mappings in a namespace of the Pebble state,
-// with synced writes.
-type pebbleMappings struct {
-	db *state.DB
-	s  *state.Store
-}
+// with synced writes (the same store the CDC checkpoints use).
+type pebbleMappings struct{ st stateStore }
 
 var _ match.Store = pebbleMappings{}
 
-func (p pebbleMappings) Get(_ context.Context, key string) ([]byte, error) {
-	v, err := p.s.Get([]byte(key))
-	if errors.Is(err, state.ErrNotFound) {
-		return nil, nil
-	}
-	return v, err
-}
+func (p pebbleMappings) Get(_ context.Context, key string) ([]byte, error) { return p.st.Get(key) }
 
 func (p pebbleMappings) Put(_ context.Context, key string, val []byte) error {
-	b := p.db.NewBatch()
-	defer b.Close()
-	if err := b.Put(p.s, []byte(key), val); err != nil {
-		return err
-	}
-	return b.Commit(true)
+	return p.st.Put(key, val)
 }
 
 // jsonStore keeps accepted mappings in one JSON file, for people who want
