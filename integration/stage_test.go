@@ -28,17 +28,6 @@ import (
 // by default, to keep CI on two cores within its budget).
 const envStageRecords = "HELIOS_STAGE_RECORDS"
 
-// buildBinary builds helios-etl once per test into a temporary directory.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "helios-etl")
-	cmd := exec.Command("go", "build", "-o", bin, "github.com/heliosdb/helios-etl/cmd/helios-etl")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // instance is one helios-etl stage process.
 type instance struct {
 	name string
@@ -218,7 +207,7 @@ func TestStageScaleOut(t *testing.T) {
 	}
 	const keys = 1000
 	ctx := testContext(t, 8*time.Minute)
-	bin := buildBinary(t)
+	bin := heliosBinary(t)
 	in := createTopic(ctx, t, brokers, "stage_in", 6)
 	name := uniqueName("stage")
 	out := name + "_out"
@@ -357,7 +346,7 @@ func contentHash(k, v []byte) uint64 {
 func TestStageDeadLetters(t *testing.T) {
 	brokers := kafkaBrokers(t)
 	ctx := testContext(t, 2*time.Minute)
-	bin := buildBinary(t)
+	bin := heliosBinary(t)
 	in := createTopic(ctx, t, brokers, "stage_dlq_in", 3)
 	name := uniqueName("stagedlq")
 	out := name + "_out"

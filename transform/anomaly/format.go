@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/heliosdb/helios-etl/schemas"
 )
 
 // Format is the shape of a value, told from its bytes by [Classify].
@@ -232,39 +234,10 @@ func parseISODate(s string) (int64, bool) {
 	}
 	m, ok1 := digit2(s[5:7])
 	d, ok2 := digit2(s[8:10])
-	if !ok1 || !ok2 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
+	if !ok1 || !ok2 || m < 1 || m > 12 || d < 1 || d > schemas.DaysInMonth(int64(y), m) {
 		return 0, false
 	}
-	return daysFromCivil(y, m, d), true
-}
-
-func daysIn(y, m int) int {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
-}
-
-// daysFromCivil is Howard Hinnant's days_from_civil.
-func daysFromCivil(y, m, d int) int64 {
-	if m <= 2 {
-		y--
-	}
-	era := y / 400
-	if y < 0 && y%400 != 0 {
-		era--
-	}
-	yoe := y - era*400
-	mp := (m + 9) % 12
-	doy := (153*mp+2)/5 + d - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return int64(era*146097 + doe - 719468)
+	return schemas.DaysFromCivil(int64(y), m, d), true
 }
 
 // isTimePart accepts what follows the date of an ISO 8601 datetime:
