@@ -83,7 +83,7 @@ type Reader struct {
 	index  int
 
 	// CSV
-	csv *csv.Reader
+	csv *csvScanner
 
 	// JSONL
 	lines   *bufio.Reader
@@ -103,7 +103,7 @@ func Open(path string) (*Reader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open input: %w", err)
 	}
-	comma := ','
+	comma := byte(',')
 	if strings.EqualFold(filepath.Ext(path), ".tsv") {
 		comma = '\t'
 	}
@@ -122,15 +122,12 @@ func NewReader(r io.Reader, format Format, name string) (*Reader, error) {
 	return newReader(r, format, name, ',')
 }
 
-func newReader(r io.Reader, format Format, name string, comma rune) (*Reader, error) {
+func newReader(r io.Reader, format Format, name string, comma byte) (*Reader, error) {
 	rd := &Reader{name: name, format: format}
 	switch format {
 	case CSV:
-		rd.csv = csv.NewReader(bufio.NewReaderSize(r, 1<<16))
-		rd.csv.Comma = comma
-		rd.csv.ReuseRecord = true
-		rd.csv.FieldsPerRecord = -1
-		header, err := rd.csv.Read()
+		rd.csv = newCSVScanner(r, comma, csvBlock)
+		header, _, err := rd.csv.next()
 		if err == io.EOF {
 			return nil, fmt.Errorf("%s: empty file: want a header row", name)
 		}
@@ -139,7 +136,7 @@ func newReader(r io.Reader, format Format, name string, comma rune) (*Reader, er
 		}
 		rd.header = make([]string, len(header))
 		for i, h := range header {
-			rd.header[i] = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+			rd.header[i] = strings.Clone(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
 		}
 		rd.row.Values = make([]string, len(header))
 		rd.row.Null = make([]bool, len(header))
@@ -178,7 +175,7 @@ func (r *Reader) Close() error {
 }
 
 func (r *Reader) nextCSV() (*Row, error) {
-	rec, err := r.csv.Read()
+	rec, line, err := r.csv.next()
 	if err != nil {
 		if err == io.EOF {
 			return nil, io.EOF
@@ -191,7 +188,6 @@ func (r *Reader) nextCSV() (*Row, error) {
 		}
 		return nil, fmt.Errorf("%s: %w", r.name, err)
 	}
-	line, _ := r.csv.FieldPos(0)
 	idx := r.index
 	r.index++
 	if len(rec) != len(r.header) {

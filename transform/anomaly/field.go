@@ -437,7 +437,7 @@ func (m *model) check(v string, null bool, f Format, x float64, keys *KeySet) (k
 	if m.checkFormat && !compatible(m.dominant, f) {
 		return InvalidFormat, 0, fmt.Sprintf("%q is %s, the field is %.1f%% %s", clip(v), f, 100*m.share, m.dominant)
 	}
-	if m.key && keys != nil && keys.Seen(xxhash.Sum64String(trimBlank(v))) {
+	if m.key && keys != nil && keys.SeenKey(trimBlank(v)) {
 		return Duplicate, 0, fmt.Sprintf("%q repeats a value of a unique key", clip(v))
 	}
 	switch {

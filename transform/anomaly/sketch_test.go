@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"testing"
 )
 
@@ -147,5 +148,59 @@ func TestTextSampleIsUniform(t *testing.T) {
 	}
 	if top := late.top(2); len(top) != 2 || math.Abs(top[0].Share-0.5) > 0.2 {
 		t.Errorf("top %v, want about half late", top)
+	}
+}
+
+func TestKeySetTextKeys(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in    string
+		n     int64
+		isInt bool
+	}{
+		{"0", 0, true},
+		{"7", 7, true},
+		{"-42", -42, true},
+		{"123456789012345678", 123456789012345678, true},
+		{"1234567890123456789", 0, false}, // 19 digits: hashed as text
+		{"07", 0, false},
+		{"-0", 0, false},
+		{"+7", 0, false},
+		{"", 0, false},
+		{"-", 0, false},
+		{"12a", 0, false},
+		{"1.0", 0, false},
+	}
+	for _, tt := range tests {
+		if n, ok := canonicalInt(tt.in); ok != tt.isInt || n != tt.n {
+			t.Errorf("canonicalInt(%q) = %d, %v; want %d, %v", tt.in, n, ok, tt.n, tt.isInt)
+		}
+	}
+	// Texts that differ are different keys, even where the numbers agree.
+	ks := NewKeySet(0)
+	for _, k := range []string{"7", "07", "+7", "7.0", "-0", "0", "abc", "1234567890123456789"} {
+		if ks.SeenKey(k) {
+			t.Errorf("%q reported as a repeat of a different key", k)
+		}
+	}
+	// Ascending ids, ids one table-size apart, negative and text keys:
+	// every repeat is found and nothing else.
+	ks = NewKeySet(0)
+	var keys []string
+	for i := range 20_000 {
+		keys = append(keys, strconv.Itoa(i), strconv.Itoa(i+1<<16), strconv.Itoa(-i-1), "k"+strconv.Itoa(i))
+	}
+	for _, k := range keys {
+		if ks.SeenKey(k) {
+			t.Fatalf("%q seen before it was added", k)
+		}
+	}
+	for _, k := range keys {
+		if !ks.SeenKey(k) {
+			t.Fatalf("%q forgotten", k)
+		}
+	}
+	if ks.Len() != len(keys) {
+		t.Errorf("len %d, want %d", ks.Len(), len(keys))
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Store is the part of a key-value state store that a [Detector] needs to
@@ -42,7 +43,7 @@ func (d *Detector) Load(st Store, key []byte) (bool, error) {
 	return true, d.UnmarshalBinary(b)
 }
 
-const stateVersion = 1
+const stateVersion = 2 // 2: integer keys kept as values (KeySet.SeenKey)
 
 // ErrState is returned (wrapped) for saved state that cannot be read.
 var ErrState = errors.New("anomaly: bad saved state")
@@ -313,8 +314,12 @@ func (s *fieldState) decode(x *dec) {
 func (t *hashTable) encode(e *enc) {
 	e.u(uint64(t.n))
 	e.u(uint64(len(t.slots)))
-	for _, h := range t.slots {
-		if h != 0 {
+	// Written in table order from an empty slot on, so that inserting them
+	// again in this order rebuilds the same table (linear probing), even
+	// where a run of keys wrapped around the end.
+	from := slices.Index(t.slots, 0)
+	for i := range t.slots {
+		if h := t.slots[(from+1+i)%len(t.slots)]; h != 0 {
 			e.u64(h)
 		}
 	}

@@ -18,7 +18,7 @@ import (
 // BenchmarkProfileFile profiles a 10-column CSV end to end: both passes,
 // including CSV decoding by ingest/file. ns/op is per row.
 func BenchmarkProfileFile(b *testing.B) {
-	const n = 200_000
+	const n = 1_000_000
 	path := filepath.Join(b.TempDir(), "bench.csv")
 	var sb strings.Builder
 	sb.WriteString("id,ts,amount,qty,temp,email,status,discount,flag,day\n")
