@@ -30,46 +30,66 @@ func NewForest(data [][]float64, trees, sample int, seed uint64) *Forest {
 	psi := min(sample, len(data))
 	f.psi = psi
 	limit := int(math.Ceil(math.Log2(float64(psi))))
+	// The trees read one dimension at a time: column-major copies keep
+	// each scan within one contiguous slice.
+	b := builder{cols: make([][]float64, len(data[0])), r: &r, limit: limit}
+	for d := range b.cols {
+		col := make([]float64, len(data))
+		for i, row := range data {
+			col[i] = row[d]
+		}
+		b.cols[d] = col
+	}
+	perTree := min(2*psi-1, 1<<(limit+1)-1)
+	f.nodes = make([]node, 0, trees*perTree)
 	idx := make([]int, len(data))
 	for i := range idx {
 		idx[i] = i
 	}
+	sub := make([]int, psi)
 	for range trees {
 		// Partial Fisher-Yates: the first psi indexes are the sample.
 		for i := range psi {
 			j := i + int(r.intn(uint64(len(idx)-i)))
 			idx[i], idx[j] = idx[j], idx[i]
 		}
-		sub := make([]int, psi)
 		copy(sub, idx[:psi])
-		f.roots = append(f.roots, f.build(data, sub, 0, limit, &r))
+		f.roots = append(f.roots, b.build(f, sub, 0))
 	}
 	return f
 }
 
-func (f *Forest) build(data [][]float64, rows []int, depth, limit int, r *rng) int32 {
+// builder holds what the recursive build of one tree reads.
+type builder struct {
+	cols  [][]float64 // cols[d][i] is dimension d of row i
+	r     *rng
+	limit int
+}
+
+func (b *builder) build(f *Forest, rows []int, depth int) int32 {
 	id := int32(len(f.nodes))
 	f.nodes = append(f.nodes, node{dim: -1, size: int32(len(rows))})
-	if depth >= limit || len(rows) <= 1 {
+	if depth >= b.limit || len(rows) <= 1 {
 		return id
 	}
-	dims := len(data[rows[0]])
+	dims := len(b.cols)
 	// Try a few dimensions to find one with spread.
 	for range 2 * dims {
-		d := int(r.intn(uint64(dims)))
+		d := int(b.r.intn(uint64(dims)))
+		col := b.cols[d]
 		lo, hi := math.Inf(1), math.Inf(-1)
 		for _, i := range rows {
-			v := data[i][d]
+			v := col[i]
 			lo, hi = min(lo, v), max(hi, v)
 		}
 		if !(hi > lo) {
 			continue
 		}
-		split := lo + r.float64()*(hi-lo)
+		split := lo + b.r.float64()*(hi-lo)
 		// Partition in place.
 		j := 0
 		for i, row := range rows {
-			if data[row][d] < split {
+			if col[row] < split {
 				rows[i], rows[j] = rows[j], rows[i]
 				j++
 			}
@@ -77,8 +97,8 @@ func (f *Forest) build(data [][]float64, rows []int, depth, limit int, r *rng) i
 		if j == 0 || j == len(rows) {
 			continue
 		}
-		left := f.build(data, rows[:j], depth+1, limit, r)
-		right := f.build(data, rows[j:], depth+1, limit, r)
+		left := b.build(f, rows[:j], depth+1)
+		right := b.build(f, rows[j:], depth+1)
 		f.nodes[id] = node{dim: int32(d), split: split, left: left, right: right}
 		return id
 	}
