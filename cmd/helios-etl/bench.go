@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
+	"runtime/trace"
 	"slices"
 	"time"
 
@@ -42,6 +43,7 @@ type benchCDCOpts struct {
 	rate                     int
 	duration                 time.Duration
 	cpuProfile               string
+	traceFile                string
 	only                     string
 	protocol                 int
 }
@@ -86,6 +88,17 @@ helios-etl without Kafka's disk and network: say which in any report.`,
 				}
 				defer pprof.StopCPUProfile()
 			}
+			if o.traceFile != "" {
+				f, err := os.Create(o.traceFile)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				if err := trace.Start(f); err != nil {
+					return err
+				}
+				defer trace.Stop()
+			}
 			return runBenchCDC(cmd.Context(), o, cmd.OutOrStdout())
 		},
 	}
@@ -99,6 +112,7 @@ helios-etl without Kafka's disk and network: say which in any report.`,
 	f.IntVar(&o.rate, "rate", 5000, "rows/s of the latency run")
 	f.DurationVar(&o.duration, "duration", 20*time.Second, "length of the latency run")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
+	f.StringVar(&o.traceFile, "trace", "", "write an execution trace of the whole run to this file (go tool trace; -pprof=net|sync|sched shows where it waits)")
 	f.StringVar(&o.only, "only", "", "run one part: big, small, latency or snapshot")
 	f.IntVar(&o.protocol, "protocol", 0, "pgoutput protocol of helios-etl: 0 automatic (2 with streaming on PG 14+), 1 or 2")
 	return cmd
