@@ -268,7 +268,8 @@ func newSchemaMatchCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "match",
 		Short: "Propose a one-to-one mapping from a source schema to a target schema, with confidences",
-		Long: `match infers both schemas from files (the target may have a header and no
+		Long: `match infers both schemas from files, tables (pg:schema.table with --pg) or
+topics (kafka:topic) (a target file may have a header and no
 rows), scores every pair of columns on names, types and values, and keeps the
 best one-to-one assignment above the threshold. Overrides always win; with
 --accept the result is stored in the state directory (Pebble; --state-dir, or a
