@@ -12,9 +12,12 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/pelletier/go-toml/v2"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
+	"github.com/heliosdb/helios-etl/ingest/sample"
 	"github.com/heliosdb/helios-etl/state"
 	"github.com/heliosdb/helios-etl/transform/infer"
 	"github.com/heliosdb/helios-etl/transform/match"
@@ -23,7 +26,7 @@ import (
 func newSchemaCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "schema",
-		Short: "Infer schemas from files and map one schema onto another",
+		Short: "Infer schemas from files, tables and topics, and map one schema onto another",
 	}
 	cmd.AddCommand(newSchemaInferCmd(), newSchemaMatchCmd(), newSchemaKeysCmd())
 	return cmd
@@ -36,39 +39,145 @@ func checkFormat(f string) error {
 	return nil
 }
 
+// sourceFlags name where a schema is read from: a file, a PostgreSQL table
+// (--pg and --table, or pg:schema.table) or a Kafka topic (--brokers and
+// --topic, or kafka:topic).
+type sourceFlags struct {
+	pg      string
+	brokers string
+	cfg     infer.Config
+}
+
+// inferred is a schema read from a source, with the types the source
+// declares (tables and topics with schemas) and the records skipped.
+type inferred struct {
+	schema   infer.Schema
+	declared map[string]string
+	skipped  int64
+}
+
+// inferSpec infers the schema of spec: "pg:schema.table", "kafka:topic" or
+// a file path.
+func (sf *sourceFlags) inferSpec(ctx context.Context, spec string) (inferred, error) {
+	switch {
+	case strings.HasPrefix(spec, "pg:"):
+		return sf.inferTable(ctx, strings.TrimPrefix(spec, "pg:"))
+	case strings.HasPrefix(spec, "kafka:"):
+		return sf.inferTopic(ctx, strings.TrimPrefix(spec, "kafka:"))
+	}
+	s, err := infer.InferFile(spec, sf.cfg)
+	return inferred{schema: s}, err
+}
+
+func (sf *sourceFlags) inferTable(ctx context.Context, table string) (inferred, error) {
+	if sf.pg == "" {
+		return inferred{}, fmt.Errorf("table %s: --pg DSN is required", table)
+	}
+	conn, err := pgx.Connect(ctx, sf.pg)
+	if err != nil {
+		return inferred{}, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	r, err := sample.Table(ctx, conn, table, sf.cfg.SampleRows, sf.cfg)
+	if err != nil {
+		return inferred{}, err
+	}
+	return inferred{schema: r.Schema, declared: r.Declared}, nil
+}
+
+func (sf *sourceFlags) inferTopic(ctx context.Context, topic string) (inferred, error) {
+	cfg, err := loadOrDefault("")
+	if err != nil {
+		return inferred{}, err
+	}
+	if sf.brokers != "" {
+		cfg.Kafka.Brokers = splitList(sf.brokers)
+	}
+	opts, err := kafkaOpts(cfg.Kafka)
+	if err != nil {
+		return inferred{}, err
+	}
+	r, err := sample.Topic(ctx, opts, topic, sf.cfg.SampleRows, sf.cfg)
+	if err != nil {
+		return inferred{}, err
+	}
+	return inferred{schema: r.Schema, declared: r.Declared, skipped: r.Skipped}, nil
+}
+
+// addSourceFlags adds --pg, --brokers and the sample size flags.
+func addSourceFlags(f *pflag.FlagSet, sf *sourceFlags, what string) {
+	f.StringVar(&sf.pg, "pg", "", "PostgreSQL DSN, to read a table (--table, or pg:schema.table)")
+	f.StringVar(&sf.brokers, "brokers", "", "Kafka brokers (comma-separated), to read a topic (--topic, or kafka:topic); default: the configuration's")
+	f.IntVar(&sf.cfg.SampleRows, "sample-rows", 10_000, "rows to read from "+what+"; -1 reads everything")
+	f.IntVar(&sf.cfg.SampleRows, "sample", 10_000, "the same as --sample-rows")
+}
+
+// inferOutput is the JSON printed by `schema infer`: the file contract,
+// each field with the type its source declares when it declares one.
+type inferOutput struct {
+	infer.Schema
+	Fields         []declaredField `json:"fields"`
+	Source         string          `json:"source"`
+	SkippedRecords int64           `json:"skipped_records,omitempty"`
+}
+
+type declaredField struct {
+	infer.Field
+	DeclaredType string `json:"declared_type,omitempty"`
+}
+
 func newSchemaInferCmd() *cobra.Command {
 	var (
-		input  string
-		format string
-		cfg    infer.Config
+		input, table, topic string
+		format              string
+		sf                  sourceFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "infer",
-		Short: "Infer the schema of a CSV, TSV or JSON Lines file from a sample of its rows",
+		Short: "Infer the schema of a file, a PostgreSQL table or a Kafka topic from a sample of its rows",
 		Example: `  helios-etl schema infer --input customers.csv --format json
-  helios-etl schema infer --input events.jsonl --sample-rows -1`,
+  helios-etl schema infer --input events.jsonl --sample-rows -1
+  helios-etl schema infer --pg postgres://helios@localhost/app --table public.orders --sample 5000
+  helios-etl schema infer --brokers localhost:9092 --topic app.public.orders --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			if input == "" {
-				return errors.New("--input is required")
+			var spec string
+			n := 0
+			if input != "" {
+				spec, n = input, n+1
 			}
-			s, err := infer.InferFile(input, cfg)
+			if table != "" {
+				spec, n = "pg:"+table, n+1
+			}
+			if topic != "" {
+				spec, n = "kafka:"+topic, n+1
+			}
+			if n != 1 {
+				return errors.New("give one of --input FILE, --pg DSN --table T or --topic T")
+			}
+			got, err := sf.inferSpec(cmd.Context(), spec)
 			if err != nil {
 				return err
 			}
 			out := cmd.OutOrStdout()
 			if format == "json" {
-				return writeJSON(out, s)
+				o := inferOutput{Schema: got.schema, Source: spec, SkippedRecords: got.skipped, Fields: make([]declaredField, len(got.schema.Fields))}
+				for i, f := range got.schema.Fields {
+					o.Fields[i] = declaredField{Field: f, DeclaredType: got.declared[f.Name]}
+				}
+				return writeJSON(out, o)
 			}
-			return writeSchemaTable(out, input, s)
+			return writeSchemaTable(out, spec, got)
 		},
 	}
 	cmd.Flags().StringVar(&input, "input", "", "file to read (.csv, .tsv, .jsonl, .ndjson)")
+	cmd.Flags().StringVar(&table, "table", "", "PostgreSQL table (schema.table) to read with --pg")
+	cmd.Flags().StringVar(&topic, "topic", "", "Kafka topic to read from its start: Debezium envelopes (after state) or JSON objects")
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
-	cmd.Flags().IntVar(&cfg.SampleRows, "sample-rows", 10_000, "rows to read; -1 reads the whole file")
+	addSourceFlags(cmd.Flags(), &sf, "the file, table or topic")
 	return cmd
 }
 
@@ -78,17 +187,21 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-func writeSchemaTable(w io.Writer, name string, s infer.Schema) error {
+func writeSchemaTable(w io.Writer, name string, got inferred) error {
+	s := got.schema
 	fmt.Fprintf(w, "%s: %d rows", name, s.Rows)
 	if s.SkippedRows > 0 {
 		fmt.Fprintf(w, ", %d skipped", s.SkippedRows)
+	}
+	if got.skipped > 0 {
+		fmt.Fprintf(w, ", %d records skipped (tombstones, deletes, not JSON objects)", got.skipped)
 	}
 	fmt.Fprintln(w)
 	for _, e := range s.Skipped {
 		fmt.Fprintf(w, "  skipped %s\n", e)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "COLUMN\tTYPE\tSEMANTIC\tNULLABLE\tUNIQUE\tDISTINCT\tFORMAT\tRANGE")
+	fmt.Fprintln(tw, "COLUMN\tTYPE\tDECLARED\tSEMANTIC\tNULLABLE\tUNIQUE\tDISTINCT\tFORMAT\tRANGE")
 	for _, f := range s.Fields {
 		rng := ""
 		if f.Min != "" {
@@ -98,7 +211,7 @@ func writeSchemaTable(w io.Writer, name string, s infer.Schema) error {
 		if !f.DistinctExact {
 			d = "~" + d
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%v\t%s\t%s\t%s\n", f.Name, f.Type, dash(f.Semantic), yesNo(f.Nullable), yesNo(f.Unique), d, dash(f.Format), dash(rng))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%v\t%v\t%s\t%s\t%s\n", f.Name, f.Type, dash(got.declared[f.Name]), dash(f.Semantic), yesNo(f.Nullable), yesNo(f.Unique), d, dash(f.Format), dash(rng))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -150,12 +263,13 @@ func newSchemaMatchCmd() *cobra.Command {
 		accept                 bool
 		statePath              string
 		stateDir               string
-		cfg                    infer.Config
+		sf                     sourceFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "match",
 		Short: "Propose a one-to-one mapping from a source schema to a target schema, with confidences",
-		Long: `match infers both schemas from files (the target may have a header and no
+		Long: `match infers both schemas from files, tables (pg:schema.table with --pg) or
+topics (kafka:topic) (a target file may have a header and no
 rows), scores every pair of columns on names, types and values, and keeps the
 best one-to-one assignment above the threshold. Overrides always win; with
 --accept the result is stored in the state directory (Pebble; --state-dir, or a
@@ -214,15 +328,16 @@ JSON file with --state) and reused by later runs on the same schemas.`,
 			if err != nil {
 				return err
 			}
-			src, err := infer.InferFile(source, cfg)
-			if err != nil {
-				return err
-			}
-			tgt, err := infer.InferFile(target, cfg)
-			if err != nil {
-				return err
-			}
 			ctx := cmd.Context()
+			srcIn, err := sf.inferSpec(ctx, source)
+			if err != nil {
+				return err
+			}
+			tgtIn, err := sf.inferSpec(ctx, target)
+			if err != nil {
+				return err
+			}
+			src, tgt := srcIn.schema, tgtIn.schema
 			res, err := m.Match(ctx, src.Fields, tgt.Fields)
 			if err != nil {
 				return err
@@ -241,8 +356,8 @@ JSON file with --state) and reused by later runs on the same schemas.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&source, "source", "", "source file (.csv, .tsv, .jsonl)")
-	f.StringVar(&target, "target", "", "target file; a header row without data is enough")
+	f.StringVar(&source, "source", "", "source file (.csv, .tsv, .jsonl), pg:schema.table (with --pg) or kafka:topic")
+	f.StringVar(&target, "target", "", "target file (a header row without data is enough), pg:schema.table or kafka:topic")
 	f.StringVar(&format, "format", "table", "output format: table or json")
 	f.StringArrayVar(&overrides, "override", nil, "force source=target (repeatable); source=- keeps a column unmapped")
 	f.StringVar(&overridesPath, "overrides", "", "TOML file with an [overrides] table (source = \"target\") and an optional threshold")
@@ -250,7 +365,7 @@ JSON file with --state) and reused by later runs on the same schemas.`,
 	f.BoolVar(&accept, "accept", false, "store the result so that later runs on the same schemas reuse it")
 	f.StringVar(&stateDir, "state-dir", "", "state directory (Pebble) where accepted mappings are kept (default: state.dir, ./helios-state)")
 	f.StringVar(&statePath, "state", "", "keep accepted mappings in this JSON file instead of the state directory")
-	f.IntVar(&cfg.SampleRows, "sample-rows", 10_000, "rows to read from each file; -1 reads everything")
+	addSourceFlags(f, &sf, "each side")
 	return cmd
 }
 

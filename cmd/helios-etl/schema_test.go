@@ -235,3 +235,17 @@ func TestSchemaMatchAcceptedInPebbleState(t *testing.T) {
 		t.Errorf("accepted mappings not reused from the Pebble state:\n%s", out)
 	}
 }
+
+func TestSchemaInferNeedsOneSource(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"schema", "infer"},
+		{"schema", "infer", "--input", "a.csv", "--topic", "t"},
+		{"schema", "infer", "--table", "public.t"}, // no --pg
+		{"schema", "infer", "--pg", "postgres://x@127.0.0.1:1/db", "--table", "a.b.c"},
+	} {
+		if out, err := runCombined(t, args...); err == nil {
+			t.Errorf("%v did not fail:\n%s", args, out)
+		}
+	}
+}

@@ -199,7 +199,11 @@ func conversionFor(s, t *valueInfo) Conversion {
 	case st == infer.Date && tf.Count == 0 && sf.Format != "YYYY-MM-DD" && goLayouts[sf.Format][0] != "":
 		return Conversion{Kind: ConvDateLayout, From: sf.Format, To: "YYYY-MM-DD"}
 	case st == infer.Boolean && (tt == infer.Boolean || tt == infer.Unknown) && sf.Format != boolTarget(tf):
-		return Conversion{Kind: ConvBoolWords, From: sf.Format, To: boolTarget(tf)}
+		from := sf.Format
+		if zeroOne(sf) {
+			from = "1/0"
+		}
+		return Conversion{Kind: ConvBoolWords, From: from, To: boolTarget(tf)}
 	case st == infer.Integer && (tt == infer.Decimal || tt == infer.Float) && cents(s, t),
 		st == infer.Integer && tt == infer.Unknown && centName(sf) && !centName(tf):
 		return Conversion{Kind: ConvCentsToDecimal, From: "integer cents", To: "decimal"}

@@ -80,6 +80,10 @@ type Evidence struct {
 	Overlap      float64 `json:"overlap"`
 	Distribution float64 `json:"distribution"`
 	Values       float64 `json:"values"`
+	// Residual is the confidence of a pair proposed by residual matching
+	// (values of the columns left once clear pairs are fixed); 0 for
+	// pairs found otherwise.
+	Residual float64 `json:"residual,omitempty"`
 }
 
 // Mapping pairs one source column with one target column.
@@ -296,17 +300,7 @@ func (m *Matcher) match(src, tgt []infer.Field, fixed, origin map[string]string)
 			Conversion: conversionFor(&sc[i].val, &tc[j].val), Evidence: ev,
 		})
 	}
-	var rows, cols []int
-	for i := range sc {
-		if !usedS[i] {
-			rows = append(rows, i)
-		}
-	}
-	for j := range tc {
-		if !usedT[j] {
-			cols = append(cols, j)
-		}
-	}
+	rows, cols := unused(usedS), unused(usedT)
 	conf := make([][]float64, len(rows))
 	evs := make([][]Evidence, len(rows))
 	w := make([][]float64, len(rows))
@@ -332,6 +326,7 @@ func (m *Matcher) match(src, tgt []infer.Field, fixed, origin map[string]string)
 			Conversion: conversionFor(&sc[i].val, &tc[j].val), Evidence: evs[a][b],
 		})
 	}
+	m.assignResidual(sc, tc, usedS, usedT, src, tgt, &res)
 	order := map[string]int{}
 	for i, f := range src {
 		order[f.Name] = i
@@ -348,6 +343,58 @@ func (m *Matcher) match(src, tgt []infer.Field, fixed, origin map[string]string)
 		}
 	}
 	return res
+}
+
+// assignResidual proposes pairs among the columns left unassigned, on
+// their values alone (see residual), and marks them used.
+func (m *Matcher) assignResidual(sc, tc []column, usedS, usedT []bool, src, tgt []infer.Field, res *Result) {
+	if m.namesOnly {
+		return
+	}
+	rows, cols := unused(usedS), unused(usedT)
+	if len(rows) == 0 || len(cols) == 0 {
+		return
+	}
+	evs := map[[2]int]Evidence{}
+	ev := func(i, j int) Evidence {
+		_, e := m.score(&sc[i], &tc[j])
+		evs[[2]int{i, j}] = e
+		return e
+	}
+	conf := residual(sc, tc, rows, cols, ev)
+	w := make([][]float64, len(rows))
+	for a := range rows {
+		w[a] = make([]float64, len(cols))
+		for b := range cols {
+			if conf[a][b] >= m.cfg.Threshold {
+				w[a][b] = conf[a][b]
+			}
+		}
+	}
+	for a, b := range assign(w) {
+		if b < 0 || w[a][b] == 0 {
+			continue
+		}
+		i, j := rows[a], cols[b]
+		usedS[i], usedT[j] = true, true
+		e := evs[[2]int{i, j}]
+		e.Residual = round3(conf[a][b])
+		res.Mappings = append(res.Mappings, Mapping{
+			Source: src[i].Name, Target: tgt[j].Name, Confidence: round3(conf[a][b]), Origin: OriginInferred,
+			Conversion: conversionFor(&sc[i].val, &tc[j].val), Evidence: e,
+		})
+	}
+}
+
+// unused returns the indexes i with !used[i].
+func unused(used []bool) []int {
+	var out []int
+	for i, u := range used {
+		if !u {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 func mapped(r Result, src string) bool {

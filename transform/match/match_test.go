@@ -151,14 +151,7 @@ func TestConversionsDetected(t *testing.T) {
 		"gift":         {"true", "false", "false", "true", "false", "false"},
 		"country_code": {"FR", "DE", "JP", "BR", "CA", "ES"},
 	}, "total_amount", "order_date", "gift", "country_code")
-	m, err := New(Config{}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := m.Match(context.Background(), src, tgt)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := matchDefault(t, src, tgt)
 	want := map[string]Mapping{
 		"amt_cents": {Target: "total_amount", Conversion: Conversion{Kind: ConvCentsToDecimal, From: "integer cents", To: "decimal"}},
 		"order_dt":  {Target: "order_date", Conversion: Conversion{Kind: ConvDateLayout, From: "MM/DD/YYYY", To: "YYYY-MM-DD"}},
@@ -226,12 +219,19 @@ func TestNameSim(t *testing.T) {
 		{"cust_id", "customerId", 0.9}, {"qty", "quantity", 0.9}, {"zip", "postal_code", 0.6},
 		{"BRGH_CD", "borough_code", 0.8}, {"EmailAddr", "email_address", 0.9}, {"first_nm", "given_name", 0.9},
 		{"order_dt", "OrderDate", 0.9}, {"zipcode", "zip_code", 0.9},
+		{"in_stock", "available", 0.8}, {"churned", "is_cancelled", 0.8}, {"client_no", "customer_number", 0.8},
+		{"DateOfBirth", "birth_dt", 0.9}, {"unit_cost", "unit_price", 0.8},
 	} {
 		if s := sim(tc.a, tc.b); s < tc.min {
 			t.Errorf("nameSim(%q, %q) = %.3f, want >= %.2f", tc.a, tc.b, s, tc.min)
 		}
 	}
-	for _, tc := range [][2]string{{"regulation", "nonregulation"}, {"price", "email"}, {"col_7", "customer"}} {
+	// a synonym scores below the word itself
+	if syn, same := sim("client_id", "customer_id"), sim("customer_key", "customer_id"); syn >= same {
+		t.Errorf("synonym %.3f >= exact %.3f", syn, same)
+	}
+	for _, tc := range [][2]string{{"regulation", "nonregulation"}, {"price", "email"}, {"col_7", "customer"},
+		{"shipping", "billing"}, {"start", "end"}, {"admission", "discharge"}} {
 		if s := sim(tc[0], tc[1]); s > 0.3 {
 			t.Errorf("nameSim(%q, %q) = %.3f, want low", tc[0], tc[1], s)
 		}

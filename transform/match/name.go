@@ -11,10 +11,11 @@ import (
 // nameInfo is a column name prepared for comparison.
 type nameInfo struct {
 	raw     string
-	flat    string   // lower case, letters and digits only
-	tokens  []string // words after abbreviation expansion
-	raw0    []string // the words before expansion
-	concept []string // concept of each token (synonyms folded)
+	flat    string     // lower case, letters and digits only
+	tokens  []string   // words after abbreviation expansion
+	raw0    []string   // the words before expansion
+	concept []string   // one key per meaning of each token, for IDF
+	groups  [][]uint16 // synonym groups of each token
 	weight  []float64
 }
 
@@ -78,7 +79,7 @@ func prepareName(s string) nameInfo {
 		}
 	}
 	n.flat = flat.String()
-	words := splitName(s)
+	words := vocab.Phrases(splitName(s))
 	for i, w := range words {
 		if vocab.Noise(w) && len(words) > 1 {
 			continue
@@ -91,6 +92,7 @@ func prepareName(s string) nameInfo {
 		w = vocab.Expand(stem(w))
 		n.tokens = append(n.tokens, w)
 		n.concept = append(n.concept, vocab.Concept(w))
+		n.groups = append(n.groups, vocab.Concepts(w))
 	}
 	n.weight = make([]float64, len(n.tokens))
 	for i := range n.weight {
@@ -131,16 +133,25 @@ func setIDF(names []nameInfo) {
 	}
 }
 
-// tokenSim compares two prepared words: 1 for the same concept, 0.85 when
-// one is a prefix of the other (dist, district), 0.75 when one is an
-// abbreviation made of the other's letters in order and starting alike
-// (brgh, borough), otherwise a Jaro-Winkler similarity above 0.88 (typos).
-func tokenSim(a, ca, b, cb string) float64 {
-	if ca == cb || a == b {
+// synonymSim is the score of two words that are synonyms (share a group
+// of the lexicon): below an exact match, so that where both a synonym and
+// the word itself are present, the word itself wins.
+const synonymSim = 0.9
+
+// tokenSim compares two prepared words: 1 for the same word (after
+// abbreviations are expanded), 0.9 for synonyms, 0.85 when one is a prefix
+// of the other (dist, district), 0.7 when one is an abbreviation made of
+// the other's letters in order and starting alike (brgh, borough),
+// otherwise a damped Jaro-Winkler similarity above 0.88 (typos).
+func tokenSim(a string, ga []uint16, b string, gb []uint16) float64 {
+	if a == b {
 		return 1
 	}
 	if isNumber(a) || isNumber(b) {
 		return 0
+	}
+	if vocab.Related(ga, gb) {
+		return synonymSim
 	}
 	s, l := a, b
 	if len(s) > len(l) {
@@ -186,7 +197,7 @@ func nameSim(a, b *nameInfo) float64 {
 		for i, t := range x.tokens {
 			best := 0.0
 			for j, u := range y.tokens {
-				if s := tokenSim(t, x.concept[i], u, y.concept[j]); s > best {
+				if s := tokenSim(t, x.groups[i], u, y.groups[j]); s > best {
 					best = s
 				}
 			}

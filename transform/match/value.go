@@ -81,6 +81,9 @@ func prepareValues(f *infer.Field) valueInfo {
 	if f.Type == infer.String && f.Dominant != infer.Unknown && f.DominantShare >= 0.9 {
 		v.typ = f.Dominant
 	}
+	if zeroOne(f) {
+		v.typ = infer.Boolean // 1/0 flags
+	}
 	if len(f.Sample) == 0 {
 		return v
 	}

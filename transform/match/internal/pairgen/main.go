@@ -39,6 +39,9 @@ type pair struct {
 	src     []col
 	tgt     []col
 	truth   [][2]string
+	// extra draws the attributes of extraAttrs from a second random
+	// stream, so that adding pairs leaves the earlier ones unchanged
+	extra bool
 	// rows per side, and how many entities the sides share
 	srcRows, tgtRows, shared int
 }
@@ -96,6 +99,27 @@ func person(i int, r *rand.Rand) entity {
 	}
 }
 
+// extraAttrs adds attributes used by the pairs added in the second tuning
+// round: booleans of different true shares, integers of different ranges,
+// small categoricals and ratings. It draws from its own stream.
+func extraAttrs(e entity, r *rand.Rand) {
+	e["flag20"] = fmt.Sprint(r.IntN(5) == 0)
+	e["flag85"] = fmt.Sprint(r.IntN(20) < 17)
+	e["flag50"] = fmt.Sprint(r.IntN(2) == 0)
+	e["flag35"] = fmt.Sprint(r.IntN(20) < 7)
+	e["age"] = fmt.Sprint(18 + r.IntN(60))
+	e["months"] = fmt.Sprint(1 + r.IntN(240))
+	e["days30"] = fmt.Sprint(r.IntN(31))
+	e["stock"] = fmt.Sprint(r.IntN(900))
+	e["reorder"] = fmt.Sprint(10 + r.IntN(40))
+	e["prio"] = pick(r, []string{"low", "medium", "high", "urgent"})
+	e["chan"] = pick(r, []string{"web", "phone", "email", "chat", "store"})
+	e["grade"] = pick(r, []string{"A1", "A2", "B1", "B2", "C1", "C2", "D1"})
+	e["rating"] = fmt.Sprintf("%.1f", 1+r.Float64()*4)
+	e["terr"] = pick(r, []string{"North", "South", "East", "West", "Central"})
+	e["ticket"] = fmt.Sprintf("TCK-%06d", r.IntN(1000000))
+}
+
 // formatters
 func same(v string, _ *rand.Rand) string { return v }
 func mdy(v string, _ *rand.Rand) string  { return v[5:7] + "/" + v[8:10] + "/" + v[:4] }
@@ -119,8 +143,14 @@ func dollars(v string, _ *rand.Rand) string {
 	fmt.Sscan(v, &n)
 	return fmt.Sprintf("%d.%02d", n/100, n%100)
 }
-func country2(v string, _ *rand.Rand) string                      { return iso2[v] }
-func upper(v string, _ *rand.Rand) string                         { return strings.ToUpper(v) }
+func country2(v string, _ *rand.Rand) string { return iso2[v] }
+func upper(v string, _ *rand.Rand) string    { return strings.ToUpper(v) }
+func oneZero(v string, _ *rand.Rand) string {
+	if v == "true" {
+		return "1"
+	}
+	return "0"
+}
 func c(name, attr string) col                                     { return col{name, attr, same} }
 func cf(name, attr string, f func(string, *rand.Rand) string) col { return col{name, attr, f} }
 
@@ -250,6 +280,57 @@ var pairs = []pair{
 			{"wt", "weight"}, {"ship_dt", "shipped_at"}, {"eta", "expected_delivery"}, {"carrier", "carrier_name"},
 			{"col_9", "recipient_phone"}},
 	},
+	{
+		// second tuning round: synonyms from the general lexicon, and
+		// columns whose names say nothing, left to the values once the
+		// clear pairs are fixed (booleans by their share of true,
+		// integers by range), with partnerless distractors of the
+		// same types
+		name: "support_tickets", extra: true, srcRows: 140, tgtRows: 120, shared: 90,
+		src: []col{c("tkt_ref", "ticket"), c("opened", "ts"), c("cust_email", "email"), c("prio", "prio"), c("chan", "chan"),
+			cf("hot", "flag20", yn), c("reopen_cnt", "small"), c("csat", "rating"), c("agent", "full")},
+		tgt: []col{c("ticket_number", "ticket"), c("created_at", "ts"), c("requester_email", "email"), cf("severity", "prio", upper),
+			c("channel", "chan"), c("escalated", "flag20"), c("times_reopened", "small"), c("satisfaction", "rating"),
+			c("assignee_name", "full"), c("sla_breached", "flag85")},
+		truth: [][2]string{{"tkt_ref", "ticket_number"}, {"opened", "created_at"}, {"cust_email", "requester_email"},
+			{"prio", "severity"}, {"chan", "channel"}, {"hot", "escalated"}, {"reopen_cnt", "times_reopened"},
+			{"csat", "satisfaction"}, {"agent", "assignee_name"}},
+	},
+	{
+		name: "hr_benefits", extra: true, srcRows: 120, tgtRows: 110, shared: 85,
+		src: []col{c("emp_no", "id"), c("age_yrs", "age"), c("tenure", "months"), cf("union", "flag20", yn),
+			cf("remote", "flag50", oneZero), c("band", "grade"), c("pto", "days30"), c("dob", "dob")},
+		tgt: []col{c("employee_id", "id"), c("age", "age"), c("months_of_service", "months"), c("collective_agreement", "flag20"),
+			c("works_from_home", "flag50"), c("pay_grade", "grade"), c("vacation_days_left", "days30"),
+			c("on_leave", "flag85"), c("birth_date", "dob")},
+		truth: [][2]string{{"emp_no", "employee_id"}, {"age_yrs", "age"}, {"tenure", "months_of_service"},
+			{"union", "collective_agreement"}, {"remote", "works_from_home"}, {"band", "pay_grade"},
+			{"pto", "vacation_days_left"}, {"dob", "birth_date"}},
+	},
+	{
+		name: "retail_inventory", extra: true, srcRows: 130, tgtRows: 120, shared: 90,
+		src: []col{c("item_code", "sku"), c("descr", "full"), c("qoh", "stock"), c("reorder_pt", "reorder"),
+			cf("discontinued", "flag20", yn), c("unit_cost", "cents"), c("terr", "terr"), cf("taxable", "flag85", yn),
+			c("supplier", "merchant")},
+		tgt: []col{c("sku", "sku"), c("product_description", "full"), c("stock_level", "stock"), c("min_stock", "reorder"),
+			c("retired", "flag20"), cf("cost_price", "cents", dollars), c("sales_region", "terr"), c("featured", "flag50"),
+			c("vendor_name", "merchant"), c("shelf_life_days", "days30")},
+		truth: [][2]string{{"item_code", "sku"}, {"descr", "product_description"}, {"qoh", "stock_level"},
+			{"reorder_pt", "min_stock"}, {"discontinued", "retired"}, {"unit_cost", "cost_price"}, {"terr", "sales_region"},
+			{"supplier", "vendor_name"}},
+	},
+	{
+		name: "clinic_visits", extra: true, srcRows: 120, tgtRows: 100, shared: 80,
+		src: []col{c("mrn", "id"), cf("visit_dt", "date2", mdy), c("provider", "full"), c("pulse", "score"),
+			cf("new_pt", "flag35", yn), cf("telehealth", "flag50", yn), c("payer", "insurer"), c("los_days", "days30"),
+			c("copay_cents", "cents")},
+		tgt: []col{c("patient_number", "id"), c("encounter_date", "date2"), c("clinician", "full"),
+			c("first_visit", "flag35"), c("virtual", "flag50"), c("insurance_company", "insurer"),
+			c("length_of_stay", "days30"), cf("copay", "cents", dollars), c("no_show", "flag85")},
+		truth: [][2]string{{"mrn", "patient_number"}, {"visit_dt", "encounter_date"}, {"provider", "clinician"},
+			{"new_pt", "first_visit"}, {"telehealth", "virtual"}, {"payer", "insurance_company"}, {"los_days", "length_of_stay"},
+			{"copay_cents", "copay"}},
+	},
 }
 
 func write(path string, cols []col, ents []entity, r *rand.Rand) error {
@@ -284,8 +365,12 @@ func main() {
 		r := rand.New(rand.NewPCG(uint64(k)+1, 42))
 		n := p.srcRows + p.tgtRows - p.shared
 		ents := make([]entity, n)
+		r2 := rand.New(rand.NewPCG(uint64(k)+1, 7))
 		for i := range ents {
 			ents[i] = person(i, r)
+			if p.extra {
+				extraAttrs(ents[i], r2)
+			}
 		}
 		src := ents[:p.srcRows]
 		tgt := ents[p.srcRows-p.shared : p.srcRows-p.shared+p.tgtRows]
