@@ -41,6 +41,9 @@ type pair struct {
 	truth   [][2]string
 	// rows per side, and how many entities the sides share
 	srcRows, tgtRows, shared int
+	// gen draws entity i (nil: person); round, when set, is written to truth.json
+	gen   func(i int, r *rand.Rand) entity
+	round int
 }
 
 var (
@@ -283,9 +286,12 @@ func main() {
 	for k, p := range pairs {
 		r := rand.New(rand.NewPCG(uint64(k)+1, 42))
 		n := p.srcRows + p.tgtRows - p.shared
-		ents := make([]entity, n)
+		ents, gen := make([]entity, n), p.gen
+		if gen == nil {
+			gen = person
+		}
 		for i := range ents {
-			ents[i] = person(i, r)
+			ents[i] = gen(i, r)
 		}
 		src := ents[:p.srcRows]
 		tgt := ents[p.srcRows-p.shared : p.srcRows-p.shared+p.tgtRows]
@@ -303,7 +309,8 @@ func main() {
 		b, _ := json.MarshalIndent(struct {
 			Pairs   [][2]string `json:"pairs"`
 			HeldOut bool        `json:"held_out"`
-		}{p.truth, p.heldOut}, "", "  ")
+			Round   int         `json:"round,omitempty"`
+		}{p.truth, p.heldOut, p.round}, "", "  ")
 		if err := os.WriteFile(filepath.Join(dir, "truth.json"), append(b, '\n'), 0o644); err != nil {
 			log.Fatal(err)
 		}
