@@ -44,6 +44,9 @@ type pair struct {
 	extra bool
 	// rows per side, and how many entities the sides share
 	srcRows, tgtRows, shared int
+	// gen draws entity i (nil: person); round, when set, is written to truth.json
+	gen   func(i int, r *rand.Rand) entity
+	round int
 }
 
 var (
@@ -364,10 +367,13 @@ func main() {
 	for k, p := range pairs {
 		r := rand.New(rand.NewPCG(uint64(k)+1, 42))
 		n := p.srcRows + p.tgtRows - p.shared
-		ents := make([]entity, n)
+		ents, gen := make([]entity, n), p.gen
+		if gen == nil {
+			gen = person
+		}
 		r2 := rand.New(rand.NewPCG(uint64(k)+1, 7))
 		for i := range ents {
-			ents[i] = person(i, r)
+			ents[i] = gen(i, r)
 			if p.extra {
 				extraAttrs(ents[i], r2)
 			}
@@ -388,7 +394,8 @@ func main() {
 		b, _ := json.MarshalIndent(struct {
 			Pairs   [][2]string `json:"pairs"`
 			HeldOut bool        `json:"held_out"`
-		}{p.truth, p.heldOut}, "", "  ")
+			Round   int         `json:"round,omitempty"`
+		}{p.truth, p.heldOut, p.round}, "", "  ")
 		if err := os.WriteFile(filepath.Join(dir, "truth.json"), append(b, '\n'), 0o644); err != nil {
 			log.Fatal(err)
 		}
