@@ -12,6 +12,7 @@ import (
 	"runtime/pprof"
 	"runtime/trace"
 	"slices"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pglogrepl"
@@ -263,20 +264,27 @@ func (b *benchEnv) throughput(ctx context.Context, recv, name string, rows int, 
 	}
 	// (a) pg_recvlogical over the range.
 	t0 = time.Now()
+	recvCPU := cpuTime(syscall.RUSAGE_CHILDREN)
 	cmd := exec.CommandContext(ctx, recv, "-d", b.o.pg, "--slot", "helios_bench_recv", "--start", "--no-loop",
 		"-o", "proto_version=1", "-o", "publication_names=helios_bench", "--endpos", end, "-f", "/dev/null")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("pg_recvlogical: %v: %s", err, out)
 	}
 	recvTime := time.Since(t0)
+	recvCPU = cpuTime(syscall.RUSAGE_CHILDREN) - recvCPU
 	// (b) helios-etl over the same range, to Kafka acknowledgement.
+	heliosCPU := cpuTime(syscall.RUSAGE_SELF)
 	heliosTime, err := b.runUntil(ctx, "helios_bench_cdc", pgcdc.SnapshotNever, end)
 	if err != nil {
 		return err
 	}
+	heliosCPU = cpuTime(syscall.RUSAGE_SELF) - heliosCPU
 	recvRate, heliosRate := float64(rows)/recvTime.Seconds(), float64(rows)/heliosTime.Seconds()
-	fmt.Fprintf(b.w, "%s (written in %s):\n  pg_recvlogical to /dev/null   %8.0f rows/s (%s)\n  helios-etl to Kafka ack       %8.0f rows/s (%s)  = %.0f%% of pg_recvlogical\n\n",
-		name, writeTime.Round(time.Millisecond), recvRate, recvTime.Round(time.Millisecond), heliosRate, heliosTime.Round(time.Millisecond), 100*heliosRate/recvRate)
+	perRow := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e3 / float64(rows) }
+	fmt.Fprintf(b.w, "%s (written in %s):\n  pg_recvlogical to /dev/null   %8.0f rows/s (%s)\n  helios-etl to Kafka ack       %8.0f rows/s (%s)  = %.0f%% of pg_recvlogical\n"+
+		"  CPU per row (user+system of the process; the walsender and the broker not included): pg_recvlogical %.2f µs, helios-etl %.2f µs\n\n",
+		name, writeTime.Round(time.Millisecond), recvRate, recvTime.Round(time.Millisecond), heliosRate, heliosTime.Round(time.Millisecond), 100*heliosRate/recvRate,
+		perRow(recvCPU), perRow(heliosCPU))
 	b.dropSlots(ctx)
 	return nil
 }
@@ -494,4 +502,12 @@ func (b *benchEnv) snapshot(ctx context.Context) error {
 		rows, cr, copyTime.Round(time.Millisecond), hr, el.Round(time.Millisecond), 100*hr/cr)
 	b.dropSlots(ctx)
 	return nil
+}
+
+// cpuTime is the user+system CPU time of this process (RUSAGE_SELF) or of
+// its waited-for children (RUSAGE_CHILDREN).
+func cpuTime(who int) time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(who, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

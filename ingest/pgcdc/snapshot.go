@@ -271,6 +271,7 @@ func (s *Source) readChunk(ctx context.Context, tx pgx.Tx, enc *envelope.Encoder
 	}
 	defer rows.Close()
 	var n int64
+	snapRows := s.metrics.snapshotRows.WithLabelValues(rel.table)
 	for rows.Next() {
 		raw := rows.RawValues()
 		row := make([]schemas.Value, len(raw))
@@ -293,7 +294,7 @@ func (s *Source) readChunk(ctx context.Context, tx pgx.Tx, enc *envelope.Encoder
 		tx := s.cur
 		s.tracker.add(tx)
 		s.deps.Producer.Produce(ctx, r, func(_ *kgo.Record, err error) { s.tracker.ack(tx, err) })
-		s.metrics.snapshotRows.WithLabelValues(rel.table).Inc()
+		snapRows.Inc()
 		n++
 		prog.row(rel.table)
 	}

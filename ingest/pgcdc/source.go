@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -100,6 +101,36 @@ type relation struct {
 	table  string // schema.table
 	nsp    string
 	name   string
+	// rows counts the table's rows in etl_rows_processed_total (looked up
+	// once, not per row).
+	rows prometheus.Counter
+	// size follows the size of the encoded records (value, key and
+	// headers): it jumps up to a larger one and decays towards smaller
+	// ones, so that one huge row does not make every later buffer huge.
+	// Snapshot workers share it: a lost update only costs a regrowth.
+	size atomic.Int64
+}
+
+// sizeHint is the capacity an encoded record of rel starts with.
+func (rel *relation) sizeHint() int { return int(min(max(rel.size.Load(), 256), 64<<10)) }
+
+// observeSize takes an encoded record's size into sizeHint.
+func (rel *relation) observeSize(n int) {
+	cur, m := rel.size.Load(), int64(n)
+	if m >= cur {
+		rel.size.Store(m)
+		return
+	}
+	rel.size.Store(cur - (cur-m)/8)
+}
+
+// rowCounter is the table's etl_rows_processed_total{stage="cdc"} counter.
+// Only the encoder goroutine calls it.
+func (rel *relation) rowCounter(m *metrics) prometheus.Counter {
+	if rel.rows == nil {
+		rel.rows = m.rows.WithLabelValues("cdc", rel.table)
+	}
+	return rel.rows
 }
 
 // New checks the configuration and returns a source; it starts nothing.
@@ -403,10 +434,18 @@ func (s *Source) stream(ctx context.Context, conn *pgconn.PgConn, start uint64) 
 	}
 	s.log.Info("streaming", "from", pglogrepl.LSN(start).String())
 	nextStatus := s.deps.Now().Add(s.cfg.StatusInterval)
-	// One deadline context per status interval, not per message.
-	var dl deadline
-	dl.reset(ctx, nextStatus)
-	defer dl.stop()
+	// Reads wait until the next status is due through the socket's read
+	// deadline, set once per interval: a context per call would cost a
+	// watcher per message. Cancellation moves the deadline to now.
+	nc := conn.Conn()
+	if err := nc.SetReadDeadline(nextStatus); err != nil {
+		return fmt.Errorf("pgcdc: set read deadline: %w", err)
+	}
+	stopWake := context.AfterFunc(ctx, func() { _ = nc.SetReadDeadline(time.Now()) })
+	defer func() {
+		stopWake()
+		_ = nc.SetReadDeadline(time.Time{})
+	}()
 	for {
 		if err := ctx.Err(); err != nil {
 			return s.shutdown(conn)
@@ -419,14 +458,18 @@ func (s *Source) stream(ctx context.Context, conn *pgconn.PgConn, start uint64) 
 				return err
 			}
 			nextStatus = s.deps.Now().Add(s.cfg.StatusInterval)
-			dl.reset(ctx, nextStatus)
+			if ctx.Err() == nil {
+				if err := nc.SetReadDeadline(nextStatus); err != nil {
+					return fmt.Errorf("pgcdc: set read deadline: %w", err)
+				}
+			}
 		}
-		raw, err := conn.ReceiveMessage(dl.ctx)
+		raw, err := conn.ReceiveMessage(context.Background())
 		if err != nil {
 			if ctx.Err() != nil {
 				return s.shutdown(conn)
 			}
-			if pgconn.Timeout(err) {
+			if readTimeout(err) {
 				continue
 			}
 			return fmt.Errorf("pgcdc: receive: %w", err)
@@ -450,7 +493,6 @@ func (s *Source) stream(ctx context.Context, conn *pgconn.PgConn, start uint64) 
 				}
 				if ka.ReplyRequested {
 					nextStatus = s.deps.Now()
-					dl.reset(ctx, nextStatus)
 				}
 			case pglogrepl.XLogDataByteID:
 				x, err := pglogrepl.ParseXLogData(m.Data[1:])
@@ -493,20 +535,11 @@ func (s *Source) heartbeat(ctx context.Context) {
 }
 
 // deadline is the receive deadline of the replication loop.
-type deadline struct {
-	ctx    context.Context
-	cancel context.CancelFunc
-}
-
-func (d *deadline) reset(parent context.Context, t time.Time) {
-	d.stop()
-	d.ctx, d.cancel = context.WithDeadline(parent, t)
-}
-
-func (d *deadline) stop() {
-	if d.cancel != nil {
-		d.cancel()
-	}
+// readTimeout tells a read that stopped at the socket's deadline, which
+// pgconn leaves the connection usable after, from a failed read.
+func readTimeout(err error) bool {
+	var ne net.Error
+	return pgconn.Timeout(err) || (errors.As(err, &ne) && ne.Timeout())
 }
 
 // status saves the checkpoint, then confirms it to the server: in that order,
@@ -696,7 +729,7 @@ func (s *Source) startPipeline(ctx context.Context) {
 				}
 				continue
 			}
-			tx, table := it.tx, it.rel.table
+			tx := it.tx
 			s.deps.Producer.Produce(pctx, r, func(_ *kgo.Record, err error) { s.tracker.ack(tx, err) })
 			if it.tombstone {
 				if r.Key == nil {
@@ -706,7 +739,7 @@ func (s *Source) startPipeline(ctx context.Context) {
 						func(_ *kgo.Record, err error) { s.tracker.ack(tx, err) })
 				}
 			}
-			s.metrics.rows.WithLabelValues("cdc", table).Inc()
+			it.rel.rowCounter(s.metrics).Inc()
 		}
 	}()
 }
@@ -778,20 +811,40 @@ func (s *Source) drainPipeline() {
 
 // recordOf encodes an event as a Kafka record with enc.
 func recordOf(enc *envelope.Encoder, rel *relation, ev *schemas.Event) (*kgo.Record, error) {
-	value, err := enc.AppendValue(make([]byte, 0, 1024), ev)
+	// One allocation for the record and its headers, one for all its bytes
+	// (value, key and header values, in that order): a record is produced
+	// and released as a whole.
+	box := &recordBox{}
+	buf, err := enc.AppendValue(make([]byte, 0, rel.sizeHint()), ev)
 	if err != nil {
 		return nil, fmt.Errorf("pgcdc: encode %s event of %s: %w", ev.Op, rel.table, err)
 	}
-	key, ok, err := enc.AppendKey(nil, ev)
+	nv := len(buf)
+	buf, ok, err := enc.AppendKey(buf, ev)
 	if err != nil {
 		return nil, fmt.Errorf("pgcdc: encode key of %s: %w", rel.table, err)
 	}
-	if !ok {
-		key = nil
+	nk := len(buf)
+	buf = strconv.AppendUint(buf, ev.Source.LSN, 10)
+	n1 := len(buf)
+	buf = strconv.AppendInt(buf, ev.Source.TxID, 10)
+	n2 := len(buf)
+	buf = strconv.AppendInt(buf, int64(rel.schema.Version), 10)
+	rel.observeSize(len(buf))
+	box.hdr = [3]kgo.RecordHeader{
+		{Key: HeaderLSN, Value: buf[nk:n1:n1]},
+		{Key: HeaderTxID, Value: buf[n1:n2:n2]},
+		{Key: HeaderSchemaVersion, Value: buf[n2:len(buf):len(buf)]},
 	}
-	return &kgo.Record{Topic: rel.topic, Key: key, Value: value, Headers: []kgo.RecordHeader{
-		{Key: HeaderLSN, Value: strconv.AppendUint(nil, ev.Source.LSN, 10)},
-		{Key: HeaderTxID, Value: strconv.AppendInt(nil, ev.Source.TxID, 10)},
-		{Key: HeaderSchemaVersion, Value: strconv.AppendInt(nil, int64(rel.schema.Version), 10)},
-	}}, nil
+	box.rec = kgo.Record{Topic: rel.topic, Value: buf[:nv:nv], Headers: box.hdr[:]}
+	if ok {
+		box.rec.Key = buf[nv:nk:nk]
+	}
+	return &box.rec, nil
+}
+
+// recordBox holds a record and its headers in one allocation.
+type recordBox struct {
+	rec kgo.Record
+	hdr [3]kgo.RecordHeader
 }
