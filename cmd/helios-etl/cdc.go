@@ -139,7 +139,7 @@ func pgcdcConfig(cfg *config.Config) pgcdc.Config {
 		Schemas:           pg.JSONSchemas, DecodingWorkMem: pg.DecodingWorkMem,
 		SnapshotWorkers: pg.SnapshotWorkers, SnapshotChunkRows: pg.SnapshotChunkRows,
 		ProgressInterval: time.Duration(pg.SnapshotProgressInterval),
-		SpoolDir: filepath.Join(cfg.State.Dir, "spool")}
+		SpoolDir:         filepath.Join(cfg.State.Dir, "spool")}
 	if cfg.Kafka.TopicPartitions > 0 {
 		c.Partitions = int32(cfg.Kafka.TopicPartitions)
 	}
