@@ -14,7 +14,7 @@ import (
 const (
 	SnapshotInitial     = "initial"      // snapshot the tables when the slot is created, then stream
 	SnapshotNever       = "never"        // only stream
-	SnapshotInitialOnly = "initial_only" // snapshot, then stop
+	SnapshotInitialOnly = "initial_only" // snapshot, drop the slot, then stop
 )
 
 // Config says what to capture and where to send it.

@@ -174,7 +174,7 @@ func (d Debezium) Validate() error {
 const (
 	SnapshotInitial     = "initial"      // copy the tables once, then stream changes
 	SnapshotNever       = "never"        // stream changes only
-	SnapshotInitialOnly = "initial_only" // copy the tables, then stop
+	SnapshotInitialOnly = "initial_only" // copy the tables, drop the slot, then stop
 )
 
 // Postgres is the [source.postgres] table: logical replication with the
