@@ -138,7 +138,8 @@ func pgcdcConfig(cfg *config.Config) pgcdc.Config {
 		HeartbeatInterval: time.Duration(pg.HeartbeatInterval),
 		Schemas:           pg.JSONSchemas, DecodingWorkMem: pg.DecodingWorkMem,
 		SnapshotWorkers: pg.SnapshotWorkers, SnapshotChunkRows: pg.SnapshotChunkRows,
-		SpoolDir: filepath.Join(cfg.State.Dir, "spool")}
+		ProgressInterval: time.Duration(pg.SnapshotProgressInterval),
+		SpoolDir:         filepath.Join(cfg.State.Dir, "spool")}
 	if cfg.Kafka.TopicPartitions > 0 {
 		c.Partitions = int32(cfg.Kafka.TopicPartitions)
 	}

@@ -14,7 +14,7 @@ import (
 const (
 	SnapshotInitial     = "initial"      // snapshot the tables when the slot is created, then stream
 	SnapshotNever       = "never"        // only stream
-	SnapshotInitialOnly = "initial_only" // snapshot, then stop
+	SnapshotInitialOnly = "initial_only" // snapshot, drop the slot, then stop
 )
 
 // Config says what to capture and where to send it.
@@ -45,6 +45,9 @@ type Config struct {
 	SnapshotWorkers int
 	// SnapshotChunkRows is about how many rows one snapshot chunk holds.
 	SnapshotChunkRows int
+	// ProgressInterval is how often the snapshot logs its progress (rows,
+	// rows/s, ETA); default 5s.
+	ProgressInterval time.Duration
 	// Protocol is the pgoutput protocol version: 0 picks 2 (with streaming
 	// of large in-progress transactions) on PostgreSQL 14 and later, else 1.
 	Protocol int
@@ -98,6 +101,9 @@ func (c Config) withDefaults() Config {
 	if c.SnapshotChunkRows == 0 {
 		c.SnapshotChunkRows = 100_000
 	}
+	if c.ProgressInterval == 0 {
+		c.ProgressInterval = 5 * time.Second
+	}
 	return c
 }
 
@@ -134,6 +140,9 @@ func (c Config) Validate() error {
 	}
 	if c.Protocol != 0 && c.Protocol != 1 && c.Protocol != 2 {
 		errs = append(errs, fmt.Errorf("protocol %d: want 0 (automatic), 1 or 2", c.Protocol))
+	}
+	if c.ProgressInterval < time.Millisecond {
+		errs = append(errs, fmt.Errorf("progress interval %s: want at least 1ms", c.ProgressInterval))
 	}
 	if c.StatusInterval < 10*time.Millisecond {
 		errs = append(errs, fmt.Errorf("status interval %s: want at least 10ms", c.StatusInterval))

@@ -29,6 +29,23 @@
 // tombstone, a record with the key and a null value, so that log compaction
 // can drop the key ([Config].NoTombstones turns them off).
 //
+// # Failing fast
+//
+// [Source.Run] refuses to stream when changes would be missing from Kafka
+// and says how to recover: [ErrWalLevel] when the server's wal_level is not
+// logical, [ErrSlotLost] when the slot lost WAL it had not sent
+// (wal_status = lost) or was dropped after changes were captured from it,
+// and [ErrSlotAhead] when the slot confirmed more than the checkpoint
+// (another consumer advanced it, or it was recreated).
+//
+// # Snapshot modes
+//
+// [SnapshotInitial] reads the tables in the slot's exported snapshot, then
+// streams from the slot's consistent point; [SnapshotNever] only streams.
+// [SnapshotInitialOnly] reads the tables, then drops the slot (needed only
+// for its snapshot: kept, it would hold WAL back) and its checkpoint, and
+// Run returns nil; the next run takes a new snapshot.
+//
 // # Replica identity
 //
 // With REPLICA IDENTITY DEFAULT, an update carries no before image (unless

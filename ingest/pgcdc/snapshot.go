@@ -138,7 +138,8 @@ func (s *Source) snapshot(ctx context.Context, snapshotName string, lsn uint64) 
 	if len(todo) < len(plan.Chunks) {
 		s.log.Info("resuming snapshot", "chunks_done", len(plan.Chunks)-len(todo), "chunks_left", len(todo))
 	}
-	prog := &progress{log: s.log, start: s.deps.Now(), now: s.deps.Now, last: s.deps.Now(), chunks: len(plan.Chunks), done: len(plan.Chunks) - len(todo)}
+	prog := &progress{log: s.log, every: s.cfg.ProgressInterval, start: s.deps.Now(), now: s.deps.Now, last: s.deps.Now(),
+		chunks: len(plan.Chunks), done: len(plan.Chunks) - len(todo)}
 	var est int64
 	_ = ptx.Conn().QueryRow(ctx, `SELECT coalesce(sum(greatest(reltuples, 0)), 0)::int8 FROM pg_class WHERE oid = ANY($1)`, oids(rels)).Scan(&est)
 	prog.total = est
@@ -236,23 +237,30 @@ func (s *Source) makePlan(ctx context.Context, conn *pgx.Conn, lsn uint64) (*sna
 		return nil, fmt.Errorf("pgcdc: encode snapshot plan: %w", err)
 	}
 	// A new plan starts from nothing done.
-	for i := 0; ; i++ {
-		done, err := s.deps.Store.Get(s.chunkKey(i))
-		if err != nil {
-			return nil, err
-		}
-		if done == nil {
-			break
-		}
-		if err := s.deps.Store.Delete(s.chunkKey(i)); err != nil {
-			return nil, err
-		}
+	if err := s.clearChunks(); err != nil {
+		return nil, err
 	}
 	if err := s.deps.Store.Put(s.planKey(), b); err != nil {
 		return nil, fmt.Errorf("pgcdc: save snapshot plan: %w", err)
 	}
 	s.log.Info("snapshot plan", "tables", len(tables), "chunks", len(plan.Chunks), "workers", s.cfg.SnapshotWorkers)
 	return plan, nil
+}
+
+// clearChunks forgets which snapshot chunks are done.
+func (s *Source) clearChunks() error {
+	for i := 0; ; i++ {
+		done, err := s.deps.Store.Get(s.chunkKey(i))
+		if err != nil {
+			return fmt.Errorf("pgcdc: read snapshot progress: %w", err)
+		}
+		if done == nil {
+			return nil
+		}
+		if err := s.deps.Store.Delete(s.chunkKey(i)); err != nil {
+			return fmt.Errorf("pgcdc: clear snapshot progress: %w", err)
+		}
+	}
 }
 
 // readChunk produces the rows of one chunk and returns how many.
@@ -361,11 +369,12 @@ func (s *Source) snapshotRelation(ctx context.Context, conn *pgx.Conn, t snapTab
 	return rel, nil
 }
 
-// progress logs snapshot progress every few seconds: rows, rate, chunks
-// and ETA. Workers share it.
+// progress logs snapshot progress every interval: rows, rate, chunks and
+// ETA. Workers share it.
 type progress struct {
 	mu          sync.Mutex
 	log         interface{ Info(string, ...any) }
+	every       time.Duration
 	start, last time.Time
 	now         func() time.Time
 	rows, total int64
@@ -381,7 +390,7 @@ func (p *progress) row(table string) {
 		return
 	}
 	now := p.now()
-	if now.Sub(p.last) < 5*time.Second {
+	if now.Sub(p.last) < p.every {
 		return
 	}
 	p.last = now

@@ -189,6 +189,10 @@ func (s *Source) Run(ctx context.Context) error {
 		return fmt.Errorf("pgcdc: read snapshot status: %w", err)
 	}
 	wantSnapshot := s.cfg.Snapshot != SnapshotNever && done == nil
+	if s.cfg.Snapshot == SnapshotInitialOnly && done != nil {
+		// initial_only drops its slot at the end; this one streams.
+		return fmt.Errorf("pgcdc: slot %s already took its snapshot and streams from it; initial_only would drop it: give a one-off snapshot its own slot name", s.cfg.Slot)
+	}
 
 	rconn, err := s.replicationConn(ctx)
 	if err != nil {
@@ -226,16 +230,9 @@ func (s *Source) Run(ctx context.Context) error {
 	}
 	switch {
 	case resumed:
-	case slot.exists:
-		if slot.lost {
-			return fmt.Errorf("%w: slot %s (wal_status=lost); drop it and take a new snapshot", ErrSlotLost, s.cfg.Slot)
-		}
-		if start != 0 && slot.confirmed > start {
-			return fmt.Errorf("%w: slot %s confirmed %s, checkpoint is %s", ErrSlotAhead, s.cfg.Slot,
-				pglogrepl.LSN(slot.confirmed), pglogrepl.LSN(start))
-		}
-		if start == 0 {
-			start = slot.confirmed
+	case slot.exists || start != 0:
+		if start, err = checkSlot(s.cfg.Slot, slot, start); err != nil {
+			return err
 		}
 	default:
 		action := "NOEXPORT_SNAPSHOT"
@@ -262,16 +259,69 @@ func (s *Source) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	if s.cfg.Snapshot == SnapshotInitialOnly {
+		return s.finishInitialOnly(ctx, rconn)
+	}
 	if wantSnapshot {
 		if err := s.deps.Store.Put(s.snapshotKey(), []byte{1}); err != nil {
 			return fmt.Errorf("pgcdc: save snapshot status: %w", err)
 		}
 	}
-	if s.cfg.Snapshot == SnapshotInitialOnly {
-		s.log.Info("snapshot done; initial_only mode stops here")
-		return nil
-	}
 	return s.stream(ctx, rconn, start)
+}
+
+// finishInitialOnly ends an initial_only run whose snapshot is in Kafka:
+// the slot was only needed for its exported snapshot, so it is dropped
+// (else it would hold WAL back for ever), and so is the slot's checkpoint,
+// which no longer has a slot behind it. The next run takes a new snapshot.
+func (s *Source) finishInitialOnly(ctx context.Context, rconn *pgconn.PgConn) error {
+	if err := pglogrepl.DropReplicationSlot(ctx, rconn, s.cfg.Slot, pglogrepl.DropReplicationSlotOptions{Wait: true}); err != nil {
+		return fmt.Errorf("pgcdc: drop slot %s after the initial_only snapshot: %w", s.cfg.Slot, err)
+	}
+	for _, k := range []string{s.lsnKey(), s.planKey()} {
+		if err := s.deps.Store.Delete(k); err != nil {
+			return fmt.Errorf("pgcdc: forget checkpoint %s: %w", k, err)
+		}
+	}
+	if err := s.clearChunks(); err != nil {
+		return err
+	}
+	s.log.Info("snapshot done; initial_only mode dropped the slot and stops here")
+	return nil
+}
+
+// checkWalLevel says whether a server with this wal_level can serve
+// logical replication.
+func checkWalLevel(level string) error {
+	if level != "logical" {
+		return fmt.Errorf("%w: it is %q; set wal_level = logical in postgresql.conf and restart the server", ErrWalLevel, level)
+	}
+	return nil
+}
+
+// checkSlot decides where streaming resumes on a slot that exists, or that
+// must exist because checkpoint (the LSN acknowledged before, 0 for none)
+// says changes were captured from it. It fails when changes would be
+// missing from Kafka: the slot lost WAL, was dropped, or confirmed more
+// than the checkpoint.
+func checkSlot(name string, slot slotState, checkpoint uint64) (uint64, error) {
+	const fix = "start again with a new slot name (state.dir keeps checkpoints per slot) and --snapshot initial to take a new snapshot"
+	switch {
+	case !slot.exists && checkpoint != 0:
+		return 0, fmt.Errorf("%w: slot %s does not exist, but the checkpoint says changes up to %s were captured from it; the changes since then are gone: %s",
+			ErrSlotLost, name, pglogrepl.LSN(checkpoint), fix)
+	case !slot.exists:
+		return 0, fmt.Errorf("pgcdc: slot %s does not exist", name)
+	case slot.lost:
+		return 0, fmt.Errorf("%w: slot %s has wal_status=lost: the server removed WAL it had not sent (raise max_slot_wal_keep_size); drop the slot (SELECT pg_drop_replication_slot('%s')) and %s",
+			ErrSlotLost, name, name, fix)
+	case checkpoint != 0 && slot.confirmed > checkpoint:
+		return 0, fmt.Errorf("%w: slot %s confirmed %s, but the checkpoint is %s: the changes between them were consumed elsewhere (or the slot was recreated) and are not in Kafka; drop the slot (SELECT pg_drop_replication_slot('%s')) and %s",
+			ErrSlotAhead, name, pglogrepl.LSN(slot.confirmed), pglogrepl.LSN(checkpoint), name, fix)
+	case checkpoint == 0:
+		return slot.confirmed, nil
+	}
+	return checkpoint, nil
 }
 
 // prepare checks wal_level and makes the publication.
@@ -280,8 +330,8 @@ func (s *Source) prepare(ctx context.Context, conn *pgx.Conn) error {
 	if err := conn.QueryRow(ctx, "SHOW wal_level").Scan(&level); err != nil {
 		return fmt.Errorf("pgcdc: read wal_level: %w", err)
 	}
-	if level != "logical" {
-		return fmt.Errorf("%w: it is %q; set wal_level = logical in postgresql.conf and restart the server", ErrWalLevel, level)
+	if err := checkWalLevel(level); err != nil {
+		return err
 	}
 	if err := conn.QueryRow(ctx, "SELECT current_setting('server_version_num')::int").Scan(&s.serverVersion); err != nil {
 		return fmt.Errorf("pgcdc: read server version: %w", err)
@@ -322,25 +372,34 @@ type slotState struct {
 }
 
 func (s *Source) slotStatus(ctx context.Context, conn *pgx.Conn) (slotState, error) {
+	st, err := scanSlot(conn.QueryRow(ctx, `SELECT plugin, wal_status, confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = $1`, s.cfg.Slot))
+	if err != nil {
+		return st, fmt.Errorf("pgcdc: look up slot %s: %w", s.cfg.Slot, err)
+	}
+	return st, nil
+}
+
+// scanSlot reads the plugin, wal_status and confirmed_flush_lsn (as text)
+// of a pg_replication_slots row; no row is a slot that does not exist.
+func scanSlot(row pgx.Row) (slotState, error) {
 	var st slotState
 	var plugin, walStatus, confirmed *string
-	err := conn.QueryRow(ctx, `SELECT plugin, wal_status, confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = $1`, s.cfg.Slot).
-		Scan(&plugin, &walStatus, &confirmed)
+	err := row.Scan(&plugin, &walStatus, &confirmed)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return st, nil
 	}
 	if err != nil {
-		return st, fmt.Errorf("pgcdc: look up slot %s: %w", s.cfg.Slot, err)
+		return st, err
 	}
 	st.exists = true
 	if plugin == nil || *plugin != "pgoutput" {
-		return st, fmt.Errorf("pgcdc: slot %s exists but is not a pgoutput logical slot", s.cfg.Slot)
+		return st, errors.New("it exists but is not a pgoutput logical slot")
 	}
 	st.lost = walStatus != nil && *walStatus == "lost"
 	if confirmed != nil {
 		lsn, err := pglogrepl.ParseLSN(*confirmed)
 		if err != nil {
-			return st, fmt.Errorf("pgcdc: slot %s confirmed_flush_lsn %q: %w", s.cfg.Slot, *confirmed, err)
+			return st, fmt.Errorf("confirmed_flush_lsn %q: %w", *confirmed, err)
 		}
 		st.confirmed = uint64(lsn)
 	}
@@ -404,7 +463,9 @@ func (s *Source) saveLSN(lsn uint64) error {
 func (s *Source) stream(ctx context.Context, conn *pgconn.PgConn, start uint64) error {
 	s.tracker = newTracker(start)
 	args := []string{"publication_names '" + s.cfg.Publication + "'", "messages 'true'"}
+	proto := 1
 	if s.serverVersion >= 140000 && s.cfg.Protocol != 1 {
+		proto = 2
 		sp, err := newSpool(filepath.Join(s.cfg.SpoolDir, s.cfg.Slot))
 		if err != nil {
 			return err
@@ -432,7 +493,7 @@ func (s *Source) stream(ctx context.Context, conn *pgconn.PgConn, start uint64) 
 		}()
 		defer func() { stop(); <-done }()
 	}
-	s.log.Info("streaming", "from", pglogrepl.LSN(start).String())
+	s.log.Info("streaming", "from", pglogrepl.LSN(start).String(), "protocol", proto)
 	nextStatus := s.deps.Now().Add(s.cfg.StatusInterval)
 	// Reads wait until the next status is due through the socket's read
 	// deadline, set once per interval: a context per call would cost a

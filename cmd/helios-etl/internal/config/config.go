@@ -174,7 +174,7 @@ func (d Debezium) Validate() error {
 const (
 	SnapshotInitial     = "initial"      // copy the tables once, then stream changes
 	SnapshotNever       = "never"        // stream changes only
-	SnapshotInitialOnly = "initial_only" // copy the tables, then stop
+	SnapshotInitialOnly = "initial_only" // copy the tables, drop the slot, then stop
 )
 
 // Postgres is the [source.postgres] table: logical replication with the
@@ -210,6 +210,9 @@ type Postgres struct {
 	// SnapshotChunkRows is about how many rows one snapshot chunk holds;
 	// each finished chunk is checkpointed.
 	SnapshotChunkRows int `toml:"snapshot_chunk_rows"`
+	// SnapshotProgressInterval is how often the snapshot logs its
+	// progress.
+	SnapshotProgressInterval Duration `toml:"snapshot_progress_interval"`
 	// DecodingWorkMem sets logical_decoding_work_mem on the replication
 	// session; empty keeps the server's setting.
 	DecodingWorkMem string `toml:"logical_decoding_work_mem" example:"\"64MB\""`
@@ -239,6 +242,9 @@ func (p Postgres) withDefaults() Postgres {
 	}
 	if p.SnapshotChunkRows == 0 {
 		p.SnapshotChunkRows = 100_000
+	}
+	if p.SnapshotProgressInterval == 0 {
+		p.SnapshotProgressInterval = Duration(5 * time.Second)
 	}
 	return p
 }
@@ -289,6 +295,7 @@ func (p Postgres) Validate() error {
 		ps = append(ps, problem("heartbeat_interval", `use "0s" to disable heartbeats`, "must not be negative, got %s", p.HeartbeatInterval))
 	}
 	ps = appendIf(ps, positive("status_interval", p.StatusInterval))
+	ps = appendIf(ps, positive("snapshot_progress_interval", p.SnapshotProgressInterval))
 	return join(ps)
 }
 
