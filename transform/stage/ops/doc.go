@@ -15,8 +15,10 @@
 //	                            numbers, strings, true/false, null)
 //	require id,email            dead-letter events where a field is missing or null
 //	count                       count records per key in state; header helios.count
-//	quarantine [sensitivity]    dead-letter events with anomalous values (transform/anomaly,
-//	                            learnt per partition, state kept in partition state)
+//	quarantine [sensitivity] [checkpoint=N]
+//	                            dead-letter events with anomalous values (transform/anomaly,
+//	                            learnt per partition; the detector stays in memory and is
+//	                            saved to partition state every N changed batches, default 10)
 //
 // project, rename, filter and require need decoded events (the stage's
 // envelope format); a record without an event is dead-lettered by them,

@@ -64,21 +64,35 @@ func Parse(spec string) (stage.Transform, error) {
 		}
 		return Count{}, nil
 	case "quarantine":
-		var cfg anomaly.Config
-		if arg != "" {
-			s, err := strconv.ParseFloat(arg, 64)
-			if err != nil || s < 0 || s > 1 {
-				return nil, fmt.Errorf("ops: %q: quarantine takes an optional sensitivity from 0 to 1: quarantine 0.5", spec)
-			}
-			cfg.Sensitivity = &s
-		}
-		q, err := NewQuarantine(cfg)
+		q, err := parseQuarantine(arg)
 		if err != nil {
 			return nil, fmt.Errorf("ops: %q: %w", spec, err)
 		}
 		return q, nil
 	}
 	return nil, fmt.Errorf("ops: unknown transform %q (project, rename, filter, require, count, quarantine)", name)
+}
+
+// parseQuarantine reads "[sensitivity] [checkpoint=N]".
+func parseQuarantine(arg string) (*Quarantine, error) {
+	var cfg anomaly.Config
+	every := 0
+	for _, w := range strings.Fields(arg) {
+		if n, ok := strings.CutPrefix(w, "checkpoint="); ok {
+			v, err := strconv.Atoi(n)
+			if err != nil || v < 1 {
+				return nil, fmt.Errorf("checkpoint=%s: want a number of batches, 1 or more: quarantine 0.5 checkpoint=10", n)
+			}
+			every = v
+			continue
+		}
+		s, err := strconv.ParseFloat(w, 64)
+		if err != nil || s < 0 || s > 1 || cfg.Sensitivity != nil {
+			return nil, fmt.Errorf("quarantine takes an optional sensitivity from 0 to 1 and checkpoint=N: quarantine 0.5 checkpoint=10")
+		}
+		cfg.Sensitivity = &s
+	}
+	return NewQuarantine(cfg, every)
 }
 
 func splitList(s string) []string {
