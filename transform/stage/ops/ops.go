@@ -21,9 +21,19 @@ const HeaderCount = "helios.count"
 // event transform.
 var errNoEvent = errors.New("record is not a decoded change event (use the envelope format)")
 
+// Options are what transforms get beyond their one-line specification:
+// the quality transform's configuration.
+type Options struct {
+	Quality QualityConfig
+}
+
+// Parse builds a transform from its one-line specification with the zero
+// [Options]; see the package documentation.
+func Parse(spec string) (stage.Transform, error) { return Options{}.Parse(spec) }
+
 // Parse builds a transform from its one-line specification; see the
 // package documentation.
-func Parse(spec string) (stage.Transform, error) {
+func (o Options) Parse(spec string) (stage.Transform, error) {
 	name, arg, _ := strings.Cut(strings.TrimSpace(spec), " ")
 	arg = strings.TrimSpace(arg)
 	switch name {
@@ -63,6 +73,15 @@ func Parse(spec string) (stage.Transform, error) {
 			return nil, fmt.Errorf("ops: %q: count takes no argument", spec)
 		}
 		return Count{}, nil
+	case "quality":
+		if arg != "" {
+			return nil, fmt.Errorf("ops: %q: quality takes no argument (its settings are the [quality] table)", spec)
+		}
+		q, err := NewQuality(o.Quality)
+		if err != nil {
+			return nil, fmt.Errorf("ops: %q: %w", spec, err)
+		}
+		return q, nil
 	case "quarantine":
 		q, err := parseQuarantine(arg)
 		if err != nil {
@@ -70,7 +89,7 @@ func Parse(spec string) (stage.Transform, error) {
 		}
 		return q, nil
 	}
-	return nil, fmt.Errorf("ops: unknown transform %q (project, rename, filter, require, count, quarantine)", name)
+	return nil, fmt.Errorf("ops: unknown transform %q (project, rename, filter, require, count, quarantine, quality)", name)
 }
 
 // parseQuarantine reads "[sensitivity] [checkpoint=N]".

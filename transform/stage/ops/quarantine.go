@@ -50,6 +50,7 @@ func NewQuarantine(cfg anomaly.Config, every int) (*Quarantine, error) {
 type rowBuf struct {
 	header, values []string
 	nulls          []bool
+	idx            []int // the schema index of each value
 }
 
 // checkable tells whether the detector judges r's event.
@@ -61,13 +62,14 @@ func checkable(r *stage.Record) bool {
 // fill reads ev's after image; fields the source did not send are left
 // out.
 func (rb *rowBuf) fill(ev *schemas.Event) {
-	rb.header, rb.values, rb.nulls = rb.header[:0], rb.values[:0], rb.nulls[:0]
+	rb.header, rb.values, rb.nulls, rb.idx = rb.header[:0], rb.values[:0], rb.nulls[:0], rb.idx[:0]
 	for i, f := range ev.Schema.Fields {
 		v := ev.After[i]
 		if v.IsUnchanged() {
 			continue // not sent by the source: nothing to judge
 		}
 		rb.header = append(rb.header, f.Name)
+		rb.idx = append(rb.idx, i)
 		rb.nulls = append(rb.nulls, v.IsNull())
 		if v.IsNull() {
 			rb.values = append(rb.values, "")
