@@ -10,14 +10,17 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/heliosdb/helios-etl/cmd/helios-etl/internal/config"
 	"github.com/heliosdb/helios-etl/state"
+	"github.com/heliosdb/helios-etl/transform/quality"
 	"github.com/heliosdb/helios-etl/transform/stage"
 	"github.com/heliosdb/helios-etl/transform/stage/ops"
 )
@@ -116,11 +119,24 @@ func stageLive(cfg *config.Config) stage.Live {
 	}
 }
 
-// buildChain parses the transforms of [stage].
-func buildChain(specs []string) ([]stage.Transform, error) {
+// buildChain parses the transforms of [stage]; the quality transform gets
+// the [quality] table, its metrics on reg and the logger.
+func buildChain(cfg *config.Config, reg prometheus.Registerer, log *slog.Logger) ([]stage.Transform, error) {
+	specs := cfg.Stage.Transforms
+	opts := ops.Options{Quality: cfg.Quality.Transform(cfg.Stage.Name)}
+	opts.Quality.Logger = log
+	for _, spec := range specs {
+		if name, _, _ := strings.Cut(strings.TrimSpace(spec), " "); name == "quality" && opts.Quality.Metrics == nil {
+			m, err := quality.NewMetrics(reg)
+			if err != nil {
+				return nil, fmt.Errorf("register quality metrics: %w", err)
+			}
+			opts.Quality.Metrics = m
+		}
+	}
 	chain := make([]stage.Transform, 0, len(specs))
 	for i, spec := range specs {
-		t, err := ops.Parse(spec)
+		t, err := opts.Parse(spec)
 		if err != nil {
 			return nil, fmt.Errorf("stage.transforms[%d]: %w", i, err)
 		}
@@ -138,7 +154,7 @@ func runStage(ctx context.Context, path string, cfg *config.Config, stderr io.Wr
 	if err != nil {
 		return err
 	}
-	chain, err := buildChain(cfg.Stage.Transforms)
+	chain, err := buildChain(cfg, reg, log)
 	if err != nil {
 		return err
 	}

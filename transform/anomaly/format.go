@@ -442,3 +442,18 @@ func isEmail(s string) bool {
 	}
 	return true
 }
+
+// ParseFormat is the inverse of [Format.String].
+func ParseFormat(s string) (Format, bool) {
+	for i, n := range formatNames {
+		if n == s {
+			return Format(i), true
+		}
+	}
+	return FormatText, false
+}
+
+// Accepts tells whether a value of format v is a valid value of a field of
+// format f: the same format, any number for a number, a date for a
+// datetime, bare digits for a phone.
+func (f Format) Accepts(v Format) bool { return compatible(f, v) }

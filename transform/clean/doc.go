@@ -8,7 +8,18 @@
 //
 // Every standardizer returns an error wrapping [ErrInvalid] for a value it
 // cannot put in standard form; a rule then keeps the value (and reports a
-// [Violation]), nulls it or drops the record, as configured.
+// [Violation]), nulls it, drops the record or quarantines it, as
+// configured.
+//
+// # Coercion
+//
+// The coerce op ([Coerce]) applies one of a schema mapping's conversions
+// (transform/match: cents to decimal, date layouts, boolean words, country
+// names to ISO codes, casts ...), with the mapping's own code, and checks the
+// result's type. A value it cannot convert is a violation, and by default
+// the record is quarantined ([Result].Quarantine) with the reason, never
+// passed on or dropped silently. [ParseRule] reads the one-line form used by
+// the stage's quality transform: amount=coerce:cents_to_decimal.
 //
 // # State
 //

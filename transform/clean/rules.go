@@ -11,6 +11,7 @@ import (
 	"github.com/cespare/xxhash/v2"
 
 	"github.com/heliosdb/helios-etl/transform/anomaly"
+	"github.com/heliosdb/helios-etl/transform/match"
 )
 
 // Config is the cleaning section of a pipeline: rules per field and an
@@ -25,15 +26,23 @@ type Config struct {
 type Rule struct {
 	Field string `toml:"field"`
 	// Ops are the standardizers: trim, lower, upper, email, phone, date,
-	// datetime, country, bool.
+	// datetime, country, bool, and coerce (the rule's Coerce conversion).
 	Ops []string `toml:"ops"`
+	// Coerce is the conversion of a schema mapping (transform/match) that
+	// the coerce op applies, such as cents_to_decimal or date_layout from
+	// MM/DD/YYYY to YYYY-MM-DD. Its output is checked against the
+	// conversion's type ([match.Conversion.Output]): a value it cannot
+	// convert, or whose result is not of that type, is invalid.
+	Coerce *match.Conversion `toml:"coerce"`
 	// Region is the ISO 3166 alpha-2 region of national phone numbers.
 	Region string `toml:"region"`
 	// DayFirst reads 03/04/2025 as 3 April.
 	DayFirst bool `toml:"day_first"`
 	// OnInvalid is what a value that an op cannot standardize becomes:
-	// keep (default: unchanged, counted as a violation), null, or drop (the
-	// whole record).
+	// keep (unchanged, counted as a violation; the default without coerce),
+	// null, drop (the whole record), or quarantine (the record goes to the
+	// dead-letter queue with the reason; the default of a rule with coerce,
+	// whose invalid values are never passed on or dropped silently).
 	OnInvalid string `toml:"on_invalid"`
 	// Null handles null values; nil leaves them null.
 	Null *NullRule `toml:"null"`
@@ -55,7 +64,7 @@ type Dedup struct {
 	Window int      `toml:"window"`
 }
 
-var ops = []string{"trim", "lower", "upper", "email", "phone", "date", "datetime", "country", "bool"}
+var ops = []string{"trim", "lower", "upper", "email", "phone", "date", "datetime", "country", "bool", "coerce"}
 
 // Validate reports every problem of the configuration at once.
 func (c Config) Validate() error {
@@ -79,9 +88,19 @@ func (c Config) Validate() error {
 			}
 		}
 		switch r.OnInvalid {
-		case "", "keep", "null", "drop":
+		case "", "keep", "null", "drop", "quarantine":
 		default:
-			errs = append(errs, fmt.Errorf("%s: on_invalid %q: want keep, null or drop", at, r.OnInvalid))
+			errs = append(errs, fmt.Errorf("%s: on_invalid %q: want keep, null, drop or quarantine", at, r.OnInvalid))
+		}
+		switch hasCoerce := slices.Contains(r.Ops, "coerce"); {
+		case hasCoerce && r.Coerce == nil:
+			errs = append(errs, fmt.Errorf("%s: op coerce needs a conversion (coerce.kind)", at))
+		case hasCoerce:
+			if err := r.Coerce.Validate(); err != nil {
+				errs = append(errs, fmt.Errorf("%s: coerce: %w", at, err))
+			}
+		case r.Coerce != nil:
+			errs = append(errs, fmt.Errorf("%s: a coerce conversion is set but coerce is not among the ops", at))
 		}
 		if n := r.Null; n != nil {
 			switch n.Action {
@@ -122,6 +141,11 @@ func New(cfg Config) (*RuleSet, error) {
 		return nil, fmt.Errorf("clean config: %w", err)
 	}
 	cfg.Rules = slices.Clone(cfg.Rules)
+	for i := range cfg.Rules {
+		if r := &cfg.Rules[i]; r.OnInvalid == "" && r.Coerce != nil {
+			r.OnInvalid = "quarantine"
+		}
+	}
 	rs := &RuleSet{cfg: cfg, stats: map[string]*fieldStats{}}
 	if cfg.Dedup != nil {
 		rs.keys = anomaly.NewKeySet(cfg.Dedup.Window)
@@ -138,8 +162,11 @@ type Violation struct {
 // Result is what applying the rules to a record did.
 type Result struct {
 	// Drop tells that the record must be dropped, for Reason.
-	Drop   bool
-	Reason string
+	Drop bool
+	// Quarantine tells that the record must go to the dead-letter queue,
+	// for Reason (a rule with on_invalid quarantine met an invalid value).
+	Quarantine bool
+	Reason     string
 	// Violations are the values the ops could not standardize.
 	Violations []Violation
 }
@@ -224,6 +251,9 @@ func (rs *RuleSet) applyRule(r *Rule, name string, v *string, null *bool, res *R
 		case "drop":
 			res.Drop, res.Reason = true, err.Error()
 			return false
+		case "quarantine":
+			res.Quarantine, res.Reason = true, name+": "+err.Error()
+			return false
 		}
 		return true // keep: unchanged, and the later ops are skipped
 	}
@@ -250,6 +280,8 @@ func applyOp(op, v string, r *Rule) (string, error) {
 		return Country(v)
 	case "bool":
 		return Bool(v)
+	case "coerce":
+		return Coerce(v, *r.Coerce)
 	}
 	return v, fmt.Errorf("unknown op %q", op)
 }

@@ -389,3 +389,12 @@ func parseFloatSlow(s string) float64 {
 	f, _ := strconv.ParseFloat(b.String(), 64)
 	return f
 }
+
+// TypeOf returns the type the classifier gives one value: [Unknown] for a
+// null word (see [IsNullWord]), [String] when nothing narrower fits.
+func TypeOf(s string) Type {
+	if IsNullWord(s) {
+		return Unknown
+	}
+	return classify(s).typ
+}

@@ -3,7 +3,9 @@ package match
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,9 +30,66 @@ const (
 
 // Conversion is what a source value needs to become a target value.
 type Conversion struct {
-	Kind string `json:"kind"`
-	From string `json:"from,omitempty"`
-	To   string `json:"to,omitempty"`
+	Kind string `json:"kind" toml:"kind"`
+	From string `json:"from,omitempty" toml:"from"`
+	To   string `json:"to,omitempty" toml:"to"`
+}
+
+// Conversions lists the conversion kinds.
+func Conversions() []string {
+	return []string{ConvNone, ConvCast, ConvDateLayout, ConvTimestampToDate, ConvDateToTimestamp, ConvBoolWords,
+		ConvCentsToDecimal, ConvCountryToISO, ConvSplitName, ConvPhoneFormat}
+}
+
+// Output is the type of the values the conversion produces: [infer.Unknown]
+// when any value goes (none), the To type of a cast, and [infer.String] for
+// the conversions that rewrite text.
+func (c Conversion) Output() infer.Type {
+	switch c.Kind {
+	case ConvCast:
+		t, _ := infer.ParseType(c.To)
+		return t
+	case ConvDateLayout, ConvTimestampToDate:
+		return infer.Date
+	case ConvDateToTimestamp:
+		return infer.Timestamp
+	case ConvBoolWords:
+		return infer.Boolean
+	case ConvCentsToDecimal:
+		return infer.Decimal
+	case ConvCountryToISO, ConvSplitName, ConvPhoneFormat:
+		return infer.String
+	}
+	return infer.Unknown
+}
+
+// Validate reports a conversion that [Conversion.Apply] cannot run: an
+// unknown kind, an unknown date layout, a cast to an unknown type.
+func (c Conversion) Validate() error {
+	switch c.Kind {
+	case ConvDateLayout:
+		_, ok1 := goLayouts[c.From]
+		_, ok2 := goLayouts[c.To]
+		if !ok1 || !ok2 {
+			return fmt.Errorf("date layout %q -> %q: the layouts are %s", c.From, c.To, strings.Join(layoutNames(), ", "))
+		}
+	case ConvCast:
+		if _, ok := infer.ParseType(c.To); !ok {
+			return fmt.Errorf("cast to %q: unknown type", c.To)
+		}
+	case ConvPhoneFormat:
+		if !strings.Contains(c.To, "9") {
+			return fmt.Errorf("phone format %q: write the pattern with 9 for each digit, such as (999) 999-9999", c.To)
+		}
+	}
+	if !slices.Contains(Conversions(), c.Kind) {
+		return fmt.Errorf("unknown conversion %q (%s)", c.Kind, strings.Join(Conversions(), ", "))
+	}
+	return nil
+}
+
+func layoutNames() []string {
+	return slices.Sorted(maps.Keys(goLayouts))
 }
 
 // String describes the conversion for people, such as

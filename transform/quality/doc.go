@@ -30,16 +30,25 @@
 // # Metrics
 //
 // [NewMetrics] registers on the given prometheus.Registerer (never the
-// global one), all with the labels pipeline, field and kind:
+// global one):
 //
-//   - etl_quality_score (gauge): the last window's score; field "*" is the
-//     whole record, kind the dimension (overall, completeness, validity,
-//     uniqueness, consistency, timeliness).
-//   - etl_validation_errors_total (counter): values that broke a rule
-//     (unexpected_null, invalid_format, out_of_range, duplicate, or rule for
-//     a declared cleaning rule).
-//   - etl_anomalies_detected_total (counter): every finding, outliers
-//     included.
+//   - etl_quality_score{pipeline,field,dimension} (gauge): the last
+//     window's score; field "*" is the whole record, dimension one of
+//     overall, completeness, validity, uniqueness, consistency, timeliness.
+//   - etl_validation_errors_total{pipeline,field,kind} (counter): values
+//     that broke a rule: unexpected_null, invalid_format, out_of_range,
+//     duplicate (the detectors), null, format, rule, coerce, late (declared
+//     checks of a stream, see [StreamWindow]).
+//   - etl_anomalies_detected_total{pipeline,field,kind} (counter): every
+//     finding of the detectors, outliers included.
+//   - etl_quality_breaches_total{pipeline,field,dimension,action}
+//     (counter): windows that broke a [Threshold].
+//
+// # Streams
+//
+// A stage's quality transform (transform/stage/ops) counts each field of
+// each record into a tumbling [StreamWindow] and judges closed windows
+// against [Threshold] values ([ParseThreshold]: "* overall 0.95 fail").
 //
 // # Evaluation
 //

@@ -14,6 +14,7 @@ type Metrics struct {
 	score      *prometheus.GaugeVec
 	validation *prometheus.CounterVec
 	anomalies  *prometheus.CounterVec
+	breaches   *prometheus.CounterVec
 }
 
 // NewMetrics registers the quality metrics on reg.
@@ -21,19 +22,23 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	m := &Metrics{
 		score: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "etl_quality_score",
-			Help: "Data-quality score in [0, 1] of the last window: field \"*\" is the whole record; kind is the dimension (overall, completeness, validity, uniqueness, consistency, timeliness).",
-		}, []string{"pipeline", "field", "kind"}),
+			Help: "Data-quality score in [0, 1] of the last window: field \"*\" is the whole record; dimension is overall, completeness, validity, uniqueness, consistency or timeliness.",
+		}, []string{"pipeline", "field", "dimension"}),
 		validation: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "etl_validation_errors_total",
-			Help: "Values that broke a rule: unexpected_null, invalid_format, out_of_range, duplicate, or a declared cleaning rule (kind rule).",
+			Help: "Values that broke a rule: unexpected_null, invalid_format, out_of_range, duplicate (found by the detectors); null (a required field), format (a declared format), rule (a declared rule or cleaning op), coerce (a conversion that failed), late (an event time older than the maximum lag, field \"*\").",
 		}, []string{"pipeline", "field", "kind"}),
 		anomalies: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "etl_anomalies_detected_total",
 			Help: "Anomalies found by the detectors, every kind including statistical outliers.",
 		}, []string{"pipeline", "field", "kind"}),
+		breaches: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "etl_quality_breaches_total",
+			Help: "Windows whose score broke a configured threshold, by the threshold's field, dimension and action.",
+		}, []string{"pipeline", "field", "dimension", "action"}),
 	}
 	var errs []error
-	for _, c := range []prometheus.Collector{m.score, m.validation, m.anomalies} {
+	for _, c := range []prometheus.Collector{m.score, m.validation, m.anomalies, m.breaches} {
 		if err := reg.Register(c); err != nil {
 			errs = append(errs, err)
 		}
@@ -61,12 +66,20 @@ func (m *Metrics) RuleViolation(pipeline, field string) {
 
 // Scores sets the score gauges of one field ("*" for the whole record).
 func (m *Metrics) Scores(pipeline, field string, s Score) {
-	for kind, v := range map[string]float64{
-		"overall": s.Overall, "completeness": s.Completeness, "validity": s.Validity,
-		"uniqueness": s.Uniqueness, "consistency": s.Consistency, "timeliness": s.Timeliness,
-	} {
-		m.score.WithLabelValues(pipeline, field, kind).Set(v)
+	for _, d := range Dimensions() {
+		m.score.WithLabelValues(pipeline, field, d.String()).Set(s.Of(d))
 	}
+}
+
+// Validation counts a value that broke a declared check of kind (null,
+// format, rule, coerce, late).
+func (m *Metrics) Validation(pipeline, field, kind string) {
+	m.validation.WithLabelValues(pipeline, field, kind).Inc()
+}
+
+// Breach counts a window that broke threshold t.
+func (m *Metrics) Breach(pipeline string, t Threshold) {
+	m.breaches.WithLabelValues(pipeline, t.Field, t.Dimension.String(), string(t.Action)).Inc()
 }
 
 // Report exports a whole profile: its scores, per field and overall, and

@@ -32,6 +32,23 @@ type TransformFunc func(ctx context.Context, b *Batch) error
 // Apply calls f.
 func (f TransformFunc) Apply(ctx context.Context, b *Batch) error { return f(ctx, b) }
 
+// PartitionCache is implemented by a [Transform] that keeps what it
+// derives from a partition's [State] in memory between batches (a learned
+// detector, an open window), so that it need not read and decode it on
+// every batch. The stage calls Forget(topic, partition) whenever that
+// memory may hold what the committed state does not: when the partition is
+// revoked or lost, when a transaction is aborted (a rebalance, a failed
+// produce or commit, a fatal transform error), and when a run of the chain
+// over the partition's records fails before they are tried again one by
+// one. The transform must then drop what it holds for the partition and
+// reload it from [Batch.State] on its next batch there; what it holds must
+// otherwise only grow by the records of batches that commit. Forget may be
+// called from the client's group goroutine, never during a batch of the
+// partition, so an implementation guards its map with a mutex.
+type PartitionCache interface {
+	Forget(topic string, partition int32)
+}
+
 // ErrFatal marks a transform error that must stop the stage (a broken
 // sink, a bug) rather than dead-letter a record. Wrap it:
 // fmt.Errorf("load: %w: %w", stage.ErrFatal, err).
@@ -249,6 +266,40 @@ func (s *State) merge() {
 // [Transform] outside a stage; see [Batch.Emitted] and [Batch.Failed].
 func NewTestBatch(recs []*Record) *Batch {
 	return &Batch{in: recs}
+}
+
+// NewTestStateBatch returns a batch of recs read from topic/partition whose
+// [Batch.State] reads store under an in-memory overlay, for testing and
+// benchmarking a stateful [Transform] outside a stage. [Batch.CommitState]
+// then writes the overlay to store, as the stage does once the batch's
+// transaction has committed.
+func NewTestStateBatch(store *state.Store, topic string, partition int32, recs []*Record) *Batch {
+	return &Batch{topic: topic, partition: partition, in: recs, state: newState(store, nil)}
+}
+
+// CommitState writes the state changes of a batch made by
+// [NewTestStateBatch] to its store and returns the bytes written (keys and
+// values: what the stage would also send to the changelog).
+func (b *Batch) CommitState() (int, error) {
+	if b.state == nil {
+		return 0, errors.New("stage: the batch has no state")
+	}
+	n := 0
+	for _, k := range b.state.order {
+		w := b.state.writes[k]
+		var err error
+		if w.del {
+			err = b.state.store.Delete([]byte(k))
+		} else {
+			err = b.state.store.Put([]byte(k), w.v)
+		}
+		if err != nil {
+			return n, fmt.Errorf("stage: commit test state: %w", err)
+		}
+		n += len(k) + len(w.v)
+	}
+	b.state = newState(b.state.store, nil)
+	return n, nil
 }
 
 // Emitted returns the records emitted so far.

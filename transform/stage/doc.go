@@ -53,6 +53,11 @@
 // state is kept: if it comes back, only the changelog written since is
 // applied.
 //
+// A [Transform] that keeps partition data in memory between batches
+// implements [PartitionCache]: the stage tells it to forget a partition
+// when the partition is revoked or lost, when a transaction aborts and
+// before a failed batch is retried record by record.
+//
 // # Failures
 //
 // A record that does not decode, or that a transform fails with

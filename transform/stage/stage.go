@@ -237,6 +237,7 @@ func (s *Stage) onRevoked(_ context.Context, _ *kgo.Client, revoked map[string][
 		for _, p := range ps {
 			delete(s.mu.owned, tp{t, p})
 			s.m.forget(t, p)
+			s.forgetCaches(tp{t, p})
 		}
 	}
 	s.log.Info("partitions revoked", "partitions", revoked)
@@ -534,6 +535,17 @@ func (s *Stage) mustCatchUp(keys []tp) {
 		if _, ok := s.mu.owned[k]; ok {
 			s.mu.owned[k] = false
 		}
+		s.forgetCaches(k)
+	}
+}
+
+// forgetCaches tells the transforms that keep partition data in memory
+// ([PartitionCache]) to drop what they hold for k.
+func (s *Stage) forgetCaches(k tp) {
+	for _, t := range s.chain {
+		if c, ok := t.(PartitionCache); ok {
+			c.Forget(k.topic, k.partition)
+		}
 	}
 }
 
@@ -559,6 +571,7 @@ func (s *Stage) runPartition(ctx context.Context, cl *kgo.Client, k tp, recs []*
 		return nil, err
 	}
 	s.log.Warn("transform failed on a batch; trying its records one by one", "topic", k.topic, "partition", k.partition, "records", len(recs), "err", err)
+	s.forgetCaches(k)
 	// Then record by record, each at most MaxAttempts times.
 	for _, r := range recs {
 		var lastErr error
@@ -574,6 +587,7 @@ func (s *Stage) runPartition(ctx context.Context, cl *kgo.Client, k tp, recs []*
 			if errors.Is(err, ErrFatal) {
 				return nil, err
 			}
+			s.forgetCaches(k)
 			lastErr = err
 			s.m.retries.Inc()
 		}

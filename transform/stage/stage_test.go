@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -557,5 +558,56 @@ func TestRebalanceExactlyOnce(t *testing.T) {
 				break
 			}
 		}
+	}
+}
+
+// forgetful is poison that counts the stage's Forget calls.
+type forgetful struct {
+	poison
+	forgets atomic.Int64
+}
+
+func (f *forgetful) Forget(string, int32) { f.forgets.Add(1) }
+
+var _ stage.PartitionCache = (*forgetful)(nil)
+
+// TestPartitionCacheForget checks that a failed run of the chain makes the
+// stage tell a caching transform to forget the partition before the
+// records are tried again, and that clean batches do not.
+func TestPartitionCacheForget(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		values []string
+		forget bool
+	}{
+		{"clean batches", []string{"a", "b", "c"}, false},
+		{"a failed run", []string{"a", "boom", "c"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			opts := newCluster(t, "in")
+			var recs []*kgo.Record
+			for _, v := range tt.values {
+				recs = append(recs, &kgo.Record{Topic: "in", Key: []byte("k"), Value: []byte(v)})
+			}
+			produce(t, opts, recs...)
+			f := &forgetful{}
+			_, stop := start(t, baseConfig("forget", stage.ExactlyOnce), []stage.Transform{f}, stage.Deps{Kafka: opts})
+			if out := consume(t, opts, "out", len(tt.values), true, 20*time.Second); len(out) != len(tt.values) {
+				t.Fatalf("output %d records, want %d", len(out), len(tt.values))
+			}
+			if got := f.forgets.Load(); (got > 0) != tt.forget {
+				t.Errorf("%d Forget calls while running; want some: %v", got, tt.forget)
+			}
+			before := f.forgets.Load()
+			if err := stop(); err != nil {
+				t.Fatal(err)
+			}
+			if f.forgets.Load() <= before {
+				t.Error("leaving the group did not forget the revoked partition")
+			}
+		})
 	}
 }

@@ -1,8 +1,8 @@
-// Package ops provides the simple transforms a stage can run before the
-// product's own mapping, cleaning and quality transforms exist: field
-// projection, renaming, filtering by operation or by a field comparison,
-// required fields, a per-key counter kept in partition state, and the
-// quarantine of records with anomalous values.
+// Package ops provides the transforms a stage runs: field projection,
+// renaming, filtering by operation or by a field comparison, required
+// fields, a per-key counter kept in partition state, the quarantine of
+// records with anomalous values, and data-quality scoring with cleaning
+// and coercion ([Quality]).
 //
 // Each is a [stage.Transform]. [Parse] builds one from the one-line
 // specification used in the configuration file:
@@ -15,11 +15,29 @@
 //	                            numbers, strings, true/false, null)
 //	require id,email            dead-letter events where a field is missing or null
 //	count                       count records per key in state; header helios.count
-//	quarantine [sensitivity]    dead-letter events with anomalous values (transform/anomaly,
-//	                            learnt per partition, state kept in partition state)
+//	quarantine [sensitivity] [checkpoint=N]
+//	                            dead-letter events with anomalous values (transform/anomaly,
+//	                            learnt per partition; the detector stays in memory and is
+//	                            saved to partition state every N changed batches, default 10)
+//	quality                     score each field per window and act on thresholds (fail,
+//	                            alert, quarantine); settings in [Options].Quality, see
+//	                            [QualityConfig] and [Quality]
 //
 // project, rename, filter and require need decoded events (the stage's
 // envelope format); a record without an event is dead-lettered by them,
 // except for filter on op, which drops it; quarantine passes records
 // without an event on unchecked. count works on any record.
+//
+// # State
+//
+// quarantine and quality keep per-partition data in memory and implement
+// [stage.PartitionCache]: they reload it from the partition state after
+// the stage tells them to forget a partition.
+//
+// # Metrics
+//
+// quality exports, on the [quality.Metrics] of its configuration,
+// etl_quality_score, etl_validation_errors_total,
+// etl_anomalies_detected_total and etl_quality_breaches_total (see package
+// transform/quality).
 package ops

@@ -21,9 +21,19 @@ const HeaderCount = "helios.count"
 // event transform.
 var errNoEvent = errors.New("record is not a decoded change event (use the envelope format)")
 
+// Options are what transforms get beyond their one-line specification:
+// the quality transform's configuration.
+type Options struct {
+	Quality QualityConfig
+}
+
+// Parse builds a transform from its one-line specification with the zero
+// [Options]; see the package documentation.
+func Parse(spec string) (stage.Transform, error) { return Options{}.Parse(spec) }
+
 // Parse builds a transform from its one-line specification; see the
 // package documentation.
-func Parse(spec string) (stage.Transform, error) {
+func (o Options) Parse(spec string) (stage.Transform, error) {
 	name, arg, _ := strings.Cut(strings.TrimSpace(spec), " ")
 	arg = strings.TrimSpace(arg)
 	switch name {
@@ -63,22 +73,45 @@ func Parse(spec string) (stage.Transform, error) {
 			return nil, fmt.Errorf("ops: %q: count takes no argument", spec)
 		}
 		return Count{}, nil
-	case "quarantine":
-		var cfg anomaly.Config
+	case "quality":
 		if arg != "" {
-			s, err := strconv.ParseFloat(arg, 64)
-			if err != nil || s < 0 || s > 1 {
-				return nil, fmt.Errorf("ops: %q: quarantine takes an optional sensitivity from 0 to 1: quarantine 0.5", spec)
-			}
-			cfg.Sensitivity = &s
+			return nil, fmt.Errorf("ops: %q: quality takes no argument (its settings are the [quality] table)", spec)
 		}
-		q, err := NewQuarantine(cfg)
+		q, err := NewQuality(o.Quality)
+		if err != nil {
+			return nil, fmt.Errorf("ops: %q: %w", spec, err)
+		}
+		return q, nil
+	case "quarantine":
+		q, err := parseQuarantine(arg)
 		if err != nil {
 			return nil, fmt.Errorf("ops: %q: %w", spec, err)
 		}
 		return q, nil
 	}
-	return nil, fmt.Errorf("ops: unknown transform %q (project, rename, filter, require, count, quarantine)", name)
+	return nil, fmt.Errorf("ops: unknown transform %q (project, rename, filter, require, count, quarantine, quality)", name)
+}
+
+// parseQuarantine reads "[sensitivity] [checkpoint=N]".
+func parseQuarantine(arg string) (*Quarantine, error) {
+	var cfg anomaly.Config
+	every := 0
+	for _, w := range strings.Fields(arg) {
+		if n, ok := strings.CutPrefix(w, "checkpoint="); ok {
+			v, err := strconv.Atoi(n)
+			if err != nil || v < 1 {
+				return nil, fmt.Errorf("checkpoint=%s: want a number of batches, 1 or more: quarantine 0.5 checkpoint=10", n)
+			}
+			every = v
+			continue
+		}
+		s, err := strconv.ParseFloat(w, 64)
+		if err != nil || s < 0 || s > 1 || cfg.Sensitivity != nil {
+			return nil, fmt.Errorf("quarantine takes an optional sensitivity from 0 to 1 and checkpoint=N: quarantine 0.5 checkpoint=10")
+		}
+		cfg.Sensitivity = &s
+	}
+	return NewQuarantine(cfg, every)
 }
 
 func splitList(s string) []string {

@@ -2,11 +2,8 @@ package ops
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/heliosdb/helios-etl/schemas"
 	"github.com/heliosdb/helios-etl/transform/anomaly"
@@ -21,69 +18,83 @@ var quarantineKey = []byte("quarantine/detector")
 // outliers) to the dead-letter topic, with the findings as the reason, and
 // passes the others on. Each input partition has its own streaming
 // detector (transform/anomaly), which learns what is normal from the
-// records themselves (it flags nothing during its warm-up) and keeps its
-// state in the stage's partition state, so it survives restarts and moves
-// with the partition. Deletes, truncates and records that are not change
-// events pass through unchecked. Create it with [NewQuarantine].
+// records themselves (it flags nothing during its warm-up). The detector
+// stays in memory while the partition is assigned and is checkpointed to
+// the stage's partition state every few batches, so it survives restarts
+// and moves with the partition (see [stage.PartitionCache] for when it is
+// reloaded, and what a reload forgets). Deletes, truncates and records
+// that are not change events pass through unchecked. Create it with
+// [NewQuarantine].
 type Quarantine struct {
-	cfg anomaly.Config
-	mu  sync.Mutex
-	// mem holds the detectors of a stage without state (tests, or a stage
-	// run without a state directory), by topic and partition.
-	mem map[string]*anomaly.Detector
+	detectors
+	row rowBuf
 }
 
-// NewQuarantine returns the transform with the given detector settings.
-func NewQuarantine(cfg anomaly.Config) (*Quarantine, error) {
+// NewQuarantine returns the transform with the given detector settings; it
+// saves a partition's detector every `every` batches that changed it (0:
+// [DefaultCheckpoint]).
+func NewQuarantine(cfg anomaly.Config, every int) (*Quarantine, error) {
 	if _, err := anomaly.New(cfg); err != nil {
 		return nil, fmt.Errorf("quarantine: %w", err)
 	}
-	return &Quarantine{cfg: cfg, mem: map[string]*anomaly.Detector{}}, nil
-}
-
-// partitionState adapts the stage's partition state to anomaly.Store.
-type partitionState struct{ st *stage.State }
-
-func (p partitionState) Get(key []byte) ([]byte, bool, error) {
-	v, err := p.st.Get(key)
-	if errors.Is(err, stage.ErrNotFound) {
-		return nil, false, nil
+	if every < 0 {
+		return nil, fmt.Errorf("quarantine: checkpoint every %d batches: want 1 or more", every)
 	}
-	return v, err == nil, err
+	if every == 0 {
+		every = DefaultCheckpoint
+	}
+	return &Quarantine{detectors: detectors{cfg: cfg, key: quarantineKey, every: every}}, nil
 }
 
-func (p partitionState) Set(key, value []byte) error { return p.st.Put(key, value) }
+// rowBuf holds one event's fields as the detector reads them.
+type rowBuf struct {
+	header, values []string
+	nulls          []bool
+	idx            []int // the schema index of each value
+}
+
+// checkable tells whether the detector judges r's event.
+func checkable(r *stage.Record) bool {
+	ev := r.Event
+	return ev != nil && ev.Schema != nil && ev.After != nil && ev.Op != schemas.OpDelete
+}
+
+// fill reads ev's after image; fields the source did not send are left
+// out.
+func (rb *rowBuf) fill(ev *schemas.Event) {
+	rb.header, rb.values, rb.nulls, rb.idx = rb.header[:0], rb.values[:0], rb.nulls[:0], rb.idx[:0]
+	for i, f := range ev.Schema.Fields {
+		v := ev.After[i]
+		if v.IsUnchanged() {
+			continue // not sent by the source: nothing to judge
+		}
+		rb.header = append(rb.header, f.Name)
+		rb.idx = append(rb.idx, i)
+		rb.nulls = append(rb.nulls, v.IsNull())
+		if v.IsNull() {
+			rb.values = append(rb.values, "")
+		} else {
+			rb.values = append(rb.values, v.String())
+		}
+	}
+}
 
 // Apply implements [stage.Transform].
 func (q *Quarantine) Apply(_ context.Context, b *stage.Batch) error {
-	d, save, err := q.detector(b)
+	p, err := q.get(b)
 	if err != nil {
-		return err
+		return fmt.Errorf("quarantine: %w", err)
 	}
-	var header, values []string
-	var nulls []bool
+	changed := false
 	for _, r := range b.Records() {
-		ev := r.Event
-		if ev == nil || ev.Schema == nil || ev.After == nil || ev.Op == schemas.OpDelete {
+		if !checkable(r) {
 			b.Emit(r)
 			continue
 		}
-		header, values, nulls = header[:0], values[:0], nulls[:0]
-		for i, f := range ev.Schema.Fields {
-			v := ev.After[i]
-			if v.IsUnchanged() {
-				continue // not sent by the source: nothing to judge
-			}
-			header = append(header, f.Name)
-			nulls = append(nulls, v.IsNull())
-			if v.IsNull() {
-				values = append(values, "")
-			} else {
-				values = append(values, v.String())
-			}
-		}
+		q.row.fill(r.Event)
+		changed = true
 		var reasons []string
-		d.Observe(r.Source.Offset, header, values, nulls, func(f anomaly.Finding) {
+		p.d.Observe(r.Source.Offset, q.row.header, q.row.values, q.row.nulls, func(f anomaly.Finding) {
 			reasons = append(reasons, f.Kind.String()+" "+f.Field+": "+f.Detail)
 		})
 		if len(reasons) > 0 {
@@ -92,36 +103,13 @@ func (q *Quarantine) Apply(_ context.Context, b *stage.Batch) error {
 		}
 		b.Emit(r)
 	}
-	return save(d)
+	if err := q.done(b, p, changed); err != nil {
+		return fmt.Errorf("quarantine: %w", err)
+	}
+	return nil
 }
 
-// detector returns the partition's detector and how to keep it.
-func (q *Quarantine) detector(b *stage.Batch) (*anomaly.Detector, func(*anomaly.Detector) error, error) {
-	if st := b.State(); st != nil {
-		d, err := anomaly.New(q.cfg)
-		if err != nil {
-			return nil, nil, err
-		}
-		if _, err := d.Load(partitionState{st}, quarantineKey); err != nil {
-			return nil, nil, fmt.Errorf("quarantine: %w", err)
-		}
-		return d, func(d *anomaly.Detector) error {
-			if err := d.Save(partitionState{st}, quarantineKey); err != nil {
-				return fmt.Errorf("quarantine: %w", err)
-			}
-			return nil
-		}, nil
-	}
-	key := b.Topic() + "/" + strconv.Itoa(int(b.Partition()))
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	d, ok := q.mem[key]
-	if !ok {
-		var err error
-		if d, err = anomaly.New(q.cfg); err != nil {
-			return nil, nil, err
-		}
-		q.mem[key] = d
-	}
-	return d, func(*anomaly.Detector) error { return nil }, nil
-}
+var (
+	_ stage.Transform      = (*Quarantine)(nil)
+	_ stage.PartitionCache = (*Quarantine)(nil)
+)

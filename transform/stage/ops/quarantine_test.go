@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/heliosdb/helios-etl/schemas"
+	"github.com/heliosdb/helios-etl/state"
+	"github.com/heliosdb/helios-etl/transform/anomaly"
 	"github.com/heliosdb/helios-etl/transform/stage"
 )
 
@@ -61,5 +63,82 @@ func TestQuarantineSendsAnomaliesToTheDeadLetters(t *testing.T) {
 	}
 	if emitted+len(failed) != i {
 		t.Errorf("emitted %d + failed %d != %d records in", emitted, len(failed), i)
+	}
+}
+
+// TestQuarantineCheckpoint checks when the detector reaches the partition
+// state and that Forget makes the next batch reload it from there.
+func TestQuarantineCheckpoint(t *testing.T) {
+	t.Parallel()
+	db, err := state.Open(t.TempDir(), state.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	store := db.Partition("q", "payments", 0)
+	q, err := NewQuarantine(anomaly.Config{}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sch := &schemas.Schema{Name: "public.t", Fields: []schemas.Field{{Name: "n", Type: schemas.Type{Kind: schemas.KindInt64}}}}
+	off := 0
+	batch := func() *stage.Batch {
+		var recs []*stage.Record
+		for range 10 {
+			recs = append(recs, &stage.Record{Source: stage.Source{Offset: int64(off)},
+				Event: &schemas.Event{Op: schemas.OpCreate, Schema: sch, After: []schemas.Value{schemas.Int64(int64(off % 7))}}})
+			off++
+		}
+		return stage.NewTestStateBatch(store, "payments", 0, recs)
+	}
+	learned := func() uint64 {
+		p := q.parts.get(stage.NewTestStateBatch(store, "payments", 0, nil))
+		if p == nil {
+			return 0
+		}
+		n, _ := p.d.Rows()
+		return n
+	}
+	saved := func() uint64 {
+		d, _ := anomaly.New(anomaly.Config{})
+		ok, err := d.Load(partitionState{stage.NewTestStateBatch(store, "payments", 0, nil).State()}, quarantineKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			return 0
+		}
+		n, _ := d.Rows()
+		return n
+	}
+	steps := []struct {
+		forget             bool
+		learned, persisted uint64
+	}{
+		{false, 10, 0},
+		{false, 20, 0},
+		{false, 30, 30}, // third batch: checkpoint
+		{false, 40, 30},
+		{true, 40, 30}, // reloaded from the checkpoint (30), then 10 more
+		{false, 50, 30},
+		{false, 60, 60},
+	}
+	for i, s := range steps {
+		if s.forget {
+			q.Forget("payments", 0)
+		}
+		b := batch()
+		if err := q.Apply(context.Background(), b); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.CommitState(); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := learned(), s.learned; got != want {
+			t.Errorf("batch %d: detector has learned %d rows, want %d", i, got, want)
+		}
+		if got := saved(); got != s.persisted {
+			t.Errorf("batch %d: state holds a detector of %d rows, want %d", i, got, s.persisted)
+		}
 	}
 }

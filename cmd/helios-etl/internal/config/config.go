@@ -1,6 +1,8 @@
 package config
 
 import (
+	"github.com/heliosdb/helios-etl/transform/stage/ops"
+
 	"fmt"
 	"math"
 	"net"
@@ -555,17 +557,41 @@ func (e ETL) Validate() error {
 }
 
 // Quality is the [quality] table: data-quality scoring and anomaly
-// detection.
+// detection, used by the "quality" transform of [stage].
 type Quality struct {
-	// MinScore is the lowest quality score, in [0, 1], a record may have
-	// before it counts as low quality.
+	// MinScore is the lowest overall score, in [0, 1], of a window: below
+	// it the window is logged (an implicit "* overall MIN alert"
+	// threshold), or its offending records quarantined with Quarantine.
 	MinScore float64 `toml:"min_score"`
 	// Sensitivity of the anomaly detection, in [0, 1]: higher flags more
 	// records.
 	Sensitivity float64 `toml:"sensitivity"`
-	// Quarantine sends low-quality records to the dead-letter topic instead
-	// of passing them on.
+	// Quarantine makes the min_score threshold's action quarantine.
 	Quarantine bool `toml:"quarantine"`
+	// WindowRecords and WindowTime close a tumbling window after that many
+	// records of a partition, or once that much processing time has passed
+	// since its first record (0 turns either off).
+	WindowRecords int      `toml:"window_records"`
+	WindowTime    Duration `toml:"window_time"`
+	// EventTime is source (Debezium's source.ts_ms), ts (the envelope's
+	// ts_ms) or a field name; MaxLag is the lag within which a record is
+	// timely.
+	EventTime string   `toml:"event_time"`
+	MaxLag    Duration `toml:"max_lag"`
+	// Required, Formats, Checks and Clean are the declared checks and
+	// cleaning rules (see transform/stage/ops.QualityConfig).
+	Required []string `toml:"required" example:"[\"id\", \"email\"]"`
+	Formats  []string `toml:"formats" example:"[\"email=email\", \"created=datetime\"]"`
+	Checks   []string `toml:"checks" example:"[\"amount >= 0\"]"`
+	Clean    []string `toml:"clean" example:"[\"email=trim,email\", \"total_cents=coerce:cents_to_decimal\"]"`
+	// Anomalies turns on the learned detector; Keys are its unique fields.
+	Anomalies bool     `toml:"anomalies"`
+	Keys      []string `toml:"keys" example:"[\"id\"]"`
+	// Thresholds are "FIELD DIMENSION MIN ACTION" promises.
+	Thresholds []string `toml:"thresholds" example:"[\"* overall 0.95 fail\", \"email validity 0.99 quarantine\"]"`
+	// CheckpointBatches is how many changed batches pass before the
+	// detector is saved again.
+	CheckpointBatches int `toml:"checkpoint_batches"`
 }
 
 func (q Quality) withDefaults() Quality {
@@ -575,7 +601,36 @@ func (q Quality) withDefaults() Quality {
 	if q.Sensitivity == 0 {
 		q.Sensitivity = 0.5
 	}
+	if q.WindowRecords == 0 && q.WindowTime == 0 {
+		q.WindowRecords = ops.DefaultWindowRecords
+	}
+	if q.EventTime == "" {
+		q.EventTime = ops.EventTimeSource
+	}
+	if q.MaxLag == 0 {
+		q.MaxLag = Duration(ops.DefaultMaxLag)
+	}
+	if q.CheckpointBatches == 0 {
+		q.CheckpointBatches = ops.DefaultCheckpoint
+	}
 	return q
+}
+
+// Transform returns the quality transform's configuration, with pipeline
+// as the metrics' label; the caller adds the metrics and the logger.
+func (q Quality) Transform(pipeline string) ops.QualityConfig {
+	s := q.Sensitivity
+	action := "alert"
+	if q.Quarantine {
+		action = "quarantine"
+	}
+	return ops.QualityConfig{
+		Pipeline: pipeline, WindowRecords: q.WindowRecords, WindowTime: time.Duration(q.WindowTime),
+		EventTime: q.EventTime, MaxLag: time.Duration(q.MaxLag), Required: q.Required, Formats: q.Formats,
+		Checks: q.Checks, Clean: q.Clean, Anomalies: q.Anomalies, Keys: q.Keys, Sensitivity: &s,
+		Thresholds: append([]string{fmt.Sprintf("* overall %g %s", q.MinScore, action)}, q.Thresholds...),
+		Checkpoint: q.CheckpointBatches,
+	}
 }
 
 // Validate checks the [quality] table; keys in problems are relative to it.
@@ -583,6 +638,32 @@ func (q Quality) Validate() error {
 	var ps []*Error
 	ps = appendIf(ps, unit("min_score", q.MinScore))
 	ps = appendIf(ps, unit("sensitivity", q.Sensitivity))
+	if q.WindowRecords < 0 {
+		ps = append(ps, problem("window_records", "0 turns the count off", "must not be negative, got %d", q.WindowRecords))
+	}
+	if q.WindowTime < 0 {
+		ps = append(ps, problem("window_time", `"0s" turns the time off`, "must not be negative, got %s", q.WindowTime))
+	}
+	ps = appendIf(ps, positive("max_lag", q.MaxLag))
+	if q.CheckpointBatches < 1 {
+		ps = append(ps, problem("checkpoint_batches", "", "must be 1 or more, got %d", q.CheckpointBatches))
+	}
+	for _, l := range []struct {
+		key  string
+		list []string
+		cfg  func(string) ops.QualityConfig
+	}{
+		{"formats", q.Formats, func(s string) ops.QualityConfig { return ops.QualityConfig{Formats: []string{s}} }},
+		{"checks", q.Checks, func(s string) ops.QualityConfig { return ops.QualityConfig{Checks: []string{s}} }},
+		{"clean", q.Clean, func(s string) ops.QualityConfig { return ops.QualityConfig{Clean: []string{s}} }},
+		{"thresholds", q.Thresholds, func(s string) ops.QualityConfig { return ops.QualityConfig{Thresholds: []string{s}} }},
+	} {
+		for i, s := range l.list {
+			if _, err := ops.NewQuality(l.cfg(s)); err != nil {
+				ps = append(ps, problem(fmt.Sprintf("%s[%d]", l.key, i), "", "%v", err))
+			}
+		}
+	}
 	return join(ps)
 }
 

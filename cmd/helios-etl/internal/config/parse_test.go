@@ -64,7 +64,7 @@ func TestParseErrors(t *testing.T) {
 		{
 			name: "unknown key with no close match lists the table's keys",
 			doc:  "[quality]\nzzz = 1\n",
-			want: []string{`etl.toml:2:1: quality.zzz: unknown key ([quality] has min_score, sensitivity, quarantine)`},
+			want: []string{`etl.toml:2:1: quality.zzz: unknown key ([quality] has min_score, sensitivity, quarantine, window_records, window_time, event_time, max_lag, required, formats, checks, clean, anomalies, keys, thresholds, checkpoint_batches)`},
 		},
 		{
 			name: "unknown table",
@@ -177,6 +177,16 @@ func TestParseErrors(t *testing.T) {
 			},
 		},
 		{
+			name: "quality transform settings",
+			doc:  "[quality]\nthresholds = [\"* overall 0.9 fail\", \"email speed 0.9 fail\"]\nclean = [\"a=coerce:nope\"]\nformats = [\"a=shouty\"]\n[stage]\ntransforms = [\"quality\", \"quality\"]\n",
+			want: []string{
+				`etl.toml:2:37: quality.thresholds[1]: quality: threshold "email speed 0.9 fail": unknown dimension "speed" (completeness, validity, consistency, uniqueness, timeliness, overall)`,
+				`etl.toml:3:10: quality.clean[0]: quality: clean rule "a=coerce:nope": rule 0 (a): coerce: unknown conversion "nope" (none, cast, date_layout, timestamp_to_date, date_to_timestamp, bool_words, cents_to_decimal, country_to_iso, split_name, phone_format)`,
+				`etl.toml:4:12: quality.formats[0]: quality: format "a=shouty": want field=format with format int, float, bool, date, datetime, email, phone or uuid`,
+				`etl.toml:6:26: stage.transforms[1]: quality is in the chain twice (its window and detector state would collide)`,
+			},
+		},
+		{
 			name: "out of range",
 			doc: "[quality]\nsensitivity = 1.5\nmin_score = -0.1\n[etl]\nbatch_size = 0\nbatch_timeout = \"0s\"\nmax_inflight_bytes = -1\n" +
 				"[kafka]\ntopic_partitions = 0\ntopic_replication_factor = 40000\n",
@@ -257,7 +267,7 @@ func TestParseErrors(t *testing.T) {
 				`etl.toml:2:1: stage.name: invalid topic name part "a b" (use letters, digits, '.', '_' and '-', at most 200 of them)`,
 				`etl.toml:3:17: stage.inputs[1]: topic "in" is listed twice (remove the duplicate)`,
 				`etl.toml:4:1: stage.output: topic "in" is also an input (a stage cannot write the topic it reads)`,
-				`etl.toml:5:15: stage.transforms[0]: ops: unknown transform "explode" (project, rename, filter, require, count, quarantine) (e.g. "filter op != d", "project id,name", "rename a=b", "require id", "count")`,
+				`etl.toml:5:15: stage.transforms[0]: ops: unknown transform "explode" (project, rename, filter, require, count, quarantine, quality) (e.g. "filter op != d", "project id,name", "rename a=b", "require id", "count")`,
 				`etl.toml:6:1: stage.format: invalid value "avro" (allowed: "raw", "envelope", "debezium")`,
 				`etl.toml:7:1: stage.delivery: invalid value "twice" (allowed: "exactly_once", "at_least_once")`,
 				`etl.toml:8:1: stage.max_attempts: must be between 1 and 100, got 0`,
@@ -418,7 +428,7 @@ mask_fields = ["email", "public.users.ssn"]
 	want.Kafka.TopicPartitions = 12
 	want.ETL.BatchSize = 5000
 	want.ETL.ExactlyOnce = true
-	want.Quality = Quality{MinScore: 1, Sensitivity: 0.25, Quarantine: true}
+	want.Quality.MinScore, want.Quality.Sensitivity, want.Quality.Quarantine = 1, 0.25, true
 	want.Monitoring.LogLevel = "debug"
 	want.Monitoring.LogFormat = "text"
 	want.Security.MaskFields = []string{"email", "public.users.ssn"}

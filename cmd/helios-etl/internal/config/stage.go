@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/heliosdb/helios-etl/transform/stage/ops"
@@ -109,7 +110,13 @@ func (s Stage) Validate() error {
 			ps = append(ps, problem("output", "a stage cannot write the topic it reads", "topic %q is also an input", s.Output))
 		}
 	}
+	nq := 0
 	for i, t := range s.Transforms {
+		if name, _, _ := strings.Cut(strings.TrimSpace(t), " "); name == "quality" {
+			if nq++; nq == 2 {
+				ps = append(ps, problem(fmt.Sprintf("transforms[%d]", i), "its window and detector state would collide", "quality is in the chain twice"))
+			}
+		}
 		if _, err := ops.Parse(t); err != nil {
 			ps = append(ps, problem(fmt.Sprintf("transforms[%d]", i), `e.g. "filter op != d", "project id,name", "rename a=b", "require id", "count"`, "%v", err))
 		}
