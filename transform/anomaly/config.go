@@ -58,6 +58,13 @@ type Config struct {
 	// recomputes its fences afterwards (default 10000).
 	WarmUp  int `toml:"warm_up"`
 	Refresh int `toml:"refresh"`
+	// RefreshDoubling makes the interval between refreshes grow with what
+	// was learned: at least Refresh rows, and at least as many rows as had
+	// been learned at the last refresh. The sample the fences come from is
+	// uniform over every row seen, so on stationary data a refresh before
+	// it has half turned over changes little; a file profile reads one
+	// stationary table. Streams keep a fixed interval.
+	RefreshDoubling bool `toml:"refresh_doubling"`
 	// KeyWindow bounds the keys remembered for duplicates (see [KeySet]);
 	// 0 remembers every key, which suits files but not endless streams.
 	KeyWindow int `toml:"key_window"`

@@ -317,7 +317,7 @@ func (d *Detector) checkRow(row int64, emit func(Finding)) {
 // Observe is the streaming form: it checks the row (once the warm-up is
 // over) and then learns from it. Fences are recomputed every Refresh rows.
 func (d *Detector) Observe(row int64, header, values []string, nulls []bool, emit func(Finding)) {
-	if d.learned >= uint64(d.cfg.WarmUp) && (!d.frozen || d.sinceFreeze >= uint64(d.cfg.Refresh) || len(values) > len(d.models)) {
+	if d.learned >= uint64(d.cfg.WarmUp) && (!d.frozen || d.sinceFreeze >= d.refreshInterval() || len(values) > len(d.models)) {
 		d.Freeze()
 	}
 	if !d.frozen || len(values) > len(d.models) || len(header) > len(d.models) {
@@ -336,6 +336,15 @@ func (d *Detector) Observe(row int64, header, values []string, nulls []bool, emi
 	d.rows.add(d.scratch)
 	d.learned++
 	d.sinceFreeze++
+}
+
+// refreshInterval is how many rows Observe learns between two refreshes.
+func (d *Detector) refreshInterval() uint64 {
+	every := uint64(d.cfg.Refresh)
+	if d.cfg.RefreshDoubling {
+		every = max(every, d.learned-d.sinceFreeze)
+	}
+	return every
 }
 
 // rowSample is a reservoir of whole rows of numbers for the forest.

@@ -339,3 +339,32 @@ func FuzzUnmarshalState(f *testing.F) {
 		}
 	})
 }
+
+func TestRefreshDoubling(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		doubling bool
+		want     []uint64 // rows learned at each refresh after the warm-up freeze at 100
+	}{
+		{false, []uint64{200, 300, 400, 500, 600, 700, 800, 900}},
+		{true, []uint64{200, 400, 800}},
+	}
+	for _, tt := range tests {
+		d, err := New(Config{WarmUp: 100, Refresh: 100, RefreshDoubling: tt.doubling})
+		if err != nil {
+			t.Fatal(err)
+		}
+		header := []string{"x"}
+		var got []uint64
+		for i := range 1000 {
+			before := d.sinceFreeze
+			d.Observe(int64(i), header, []string{strconv.Itoa(i % 17)}, []bool{false}, func(Finding) {})
+			if d.sinceFreeze <= before && d.learned > 101 {
+				got = append(got, d.learned-1)
+			}
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("doubling %v: refreshed at %v, want %v", tt.doubling, got, tt.want)
+		}
+	}
+}

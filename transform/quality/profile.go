@@ -21,8 +21,9 @@ type Config struct {
 	// SinglePass reads the input once: the first Buffer rows (default
 	// 20000) are kept, learned and then checked; the rest are checked
 	// against those fences and learned as they stream (see
-	// [anomaly.Detector.Observe]), with fences refreshed every 100,000
-	// rows. For inputs up to Buffer rows the result is the two-pass one.
+	// [anomaly.Detector.Observe]), with fences refreshed after 100,000
+	// rows and then each time the rows learned have doubled
+	// ([anomaly.Config.RefreshDoubling]). For inputs up to Buffer rows the result is the two-pass one.
 	SinglePass bool `toml:"single_pass"`
 	Buffer     int  `toml:"buffer"`
 }
@@ -36,6 +37,7 @@ func (c Config) withDefaults() Config {
 	}
 	if c.SinglePass && c.Anomaly.Refresh == 0 {
 		c.Anomaly.Refresh = 100000
+		c.Anomaly.RefreshDoubling = true
 	}
 	return c
 }
