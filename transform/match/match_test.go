@@ -217,13 +217,24 @@ func TestNameSim(t *testing.T) {
 		min  float64
 	}{
 		{"cust_id", "customerId", 0.9}, {"qty", "quantity", 0.9}, {"zip", "postal_code", 0.6},
-		{"BRGH_CD", "borough_code", 0.8}, {"EmailAddr", "email_address", 0.9}, {"first_nm", "given_name", 0.9},
+		{"BRGH_CD", "borough_code", 0.8}, {"EmailAddr", "email_address", 0.9}, {"first_nm", "given_name", 0.85},
 		{"order_dt", "OrderDate", 0.9}, {"zipcode", "zip_code", 0.9},
 		{"in_stock", "available", 0.8}, {"churned", "is_cancelled", 0.8}, {"client_no", "customer_number", 0.8},
 		{"DateOfBirth", "birth_dt", 0.9}, {"unit_cost", "unit_price", 0.8},
+		// inflections, abbreviations read from the lexicon, representation
+		// terms that count less than the subject, the date suffix "on"
+		{"renewals", "times_renewed", 0.65}, {"ret_dt", "returned_on", 0.75}, {"chkout_dt", "borrowed_on", 0.7},
+		{"rm_typ", "room_category", 0.8}, {"fine_amt", "overdue_fine", 0.6}, {"patron", "borrower_name", 0.6},
+		{"VAL_DT", "value_date", 0.9}, {"DistNum", "districtcode", 0.85},
 	} {
 		if s := sim(tc.a, tc.b); s < tc.min {
 			t.Errorf("nameSim(%q, %q) = %.3f, want >= %.2f", tc.a, tc.b, s, tc.min)
+		}
+	}
+	// contradicting representation terms: the subject alone is not enough
+	for _, tc := range [][2]string{{"customer_name", "customer_id"}, {"order_date", "order_total"}} {
+		if s := sim(tc[0], tc[1]); s >= 0.5 {
+			t.Errorf("nameSim(%q, %q) = %.3f, want < 0.5", tc[0], tc[1], s)
 		}
 	}
 	// a synonym scores below the word itself
@@ -231,7 +242,8 @@ func TestNameSim(t *testing.T) {
 		t.Errorf("synonym %.3f >= exact %.3f", syn, same)
 	}
 	for _, tc := range [][2]string{{"regulation", "nonregulation"}, {"price", "email"}, {"col_7", "customer"},
-		{"shipping", "billing"}, {"start", "end"}, {"admission", "discharge"}} {
+		{"shipping", "billing"}, {"start", "end"}, {"admission", "discharge"}, {"tip", "timestamp"},
+		{"borrower", "borrowed_on"}, {"rating", "rate"}} {
 		if s := sim(tc[0], tc[1]); s > 0.3 {
 			t.Errorf("nameSim(%q, %q) = %.3f, want low", tc[0], tc[1], s)
 		}

@@ -16,7 +16,13 @@ type nameInfo struct {
 	raw0    []string   // the words before expansion
 	concept []string   // one key per meaning of each token, for IDF
 	groups  [][]uint16 // synonym groups of each token
-	weight  []float64
+	stems   []string   // the root of each token (vocab.Stem)
+	// long is the lexicon word an unknown token abbreviates (typ → type,
+	// chkout → checkout; vocab.Abbreviates), or ""; the token's groups
+	// are then that word's
+	long   []string
+	class  []string // representation family of each token (vocab.Class)
+	weight []float64
 }
 
 // splitName splits a column name into lower-case words at non-alphanumeric
@@ -70,6 +76,15 @@ func stem(w string) string {
 	return w
 }
 
+// expandWord returns the word an abbreviation or plural stands for
+// (qty → quantity, recs → record, times → count).
+func expandWord(w string) string {
+	if x := vocab.Expand(w); x != w {
+		return x
+	}
+	return vocab.Expand(stem(w))
+}
+
 func prepareName(s string) nameInfo {
 	n := nameInfo{raw: s}
 	var flat strings.Builder
@@ -79,7 +94,22 @@ func prepareName(s string) nameInfo {
 		}
 	}
 	n.flat = flat.String()
-	words := vocab.Phrases(splitName(s))
+	var words []string
+	for _, w := range vocab.Phrases(splitName(s)) {
+		if parts := vocab.Split(w); parts != nil {
+			words = append(words, parts...) // districtcode: district, code
+		} else {
+			words = append(words, w)
+		}
+	}
+	exp := make([]string, len(words))
+	for i, w := range words {
+		exp[i] = expandWord(w)
+	}
+	// phrases written with abbreviations (chk_in: check in)
+	if folded := vocab.Phrases(exp); len(folded) < len(exp) {
+		words, exp = folded, folded
+	}
 	for i, w := range words {
 		if vocab.Noise(w) && len(words) > 1 {
 			continue
@@ -89,14 +119,32 @@ func prepareName(s string) nameInfo {
 			continue
 		}
 		n.raw0 = append(n.raw0, w)
-		w = vocab.Expand(stem(w))
+		w = exp[i]
+		g, long := vocab.Concepts(w), ""
+		if g == nil {
+			if long = vocab.Abbreviates(w); long != "" {
+				g = vocab.Concepts(long)
+			}
+		}
+		concept := vocab.Concept(w)
+		if long != "" {
+			concept = vocab.Concept(long)
+		}
 		n.tokens = append(n.tokens, w)
-		n.concept = append(n.concept, vocab.Concept(w))
-		n.groups = append(n.groups, vocab.Concepts(w))
+		n.concept = append(n.concept, concept)
+		n.groups = append(n.groups, g)
+		n.stems = append(n.stems, vocab.Stem(w))
+		n.long = append(n.long, long)
+		n.class = append(n.class, vocab.Class(w))
 	}
 	n.weight = make([]float64, len(n.tokens))
 	for i := range n.weight {
 		n.weight[i] = 1
+		if n.class[i] != "" && len(n.tokens) > 1 {
+			// a representation term (amt, id, date) says what kind of
+			// data, not what it is about
+			n.weight[i] = classWeight
+		}
 	}
 	return n
 }
@@ -125,45 +173,86 @@ func setIDF(names []nameInfo) {
 	}
 	for i := range names {
 		for j, c := range names[i].concept {
-			names[i].weight[j] = 1 / (1 + 0.5*math.Log(float64(df[c])))
-			if vocab.Unit(names[i].raw0[j]) && len(names[i].tokens) > 1 {
+			names[i].weight[j] *= 1 / (1 + 0.5*math.Log(float64(df[c])))
+			if vocab.Unit(names[i].raw0[j]) && len(names[i].tokens) > 1 && names[i].class[j] == "" {
 				names[i].weight[j] *= 0.3
 			}
 		}
 	}
 }
 
+// classWeight is the weight of a representation term (vocab.Class) in a
+// name of several words, and classConflict multiplies the score of two
+// names whose terms contradict each other (a date and an amount).
+const (
+	classWeight   = 0.5
+	classConflict = 0.7
+)
+
 // synonymSim is the score of two words that are synonyms (share a group
 // of the lexicon): below an exact match, so that where both a synonym and
 // the word itself are present, the word itself wins.
 const synonymSim = 0.9
 
-// tokenSim compares two prepared words: 1 for the same word (after
-// abbreviations are expanded), 0.9 for synonyms, 0.85 when one is a prefix
-// of the other (dist, district), 0.7 when one is an abbreviation made of
-// the other's letters in order and starting alike (brgh, borough),
-// otherwise a damped Jaro-Winkler similarity above 0.88 (typos).
-func tokenSim(a string, ga []uint16, b string, gb []uint16) float64 {
+// Scores of two words: the same root (renewals, renewed), synonyms (share
+// a group of the lexicon), synonyms of the word an abbreviation stands for
+// (typ → type ≈ category), and one word the prefix of the other.
+const (
+	stemSim       = 0.92
+	impliedSim    = 0.6
+	abbrevSynSim  = 0.8
+	prefixSim     = 0.85
+	skeletonSim   = 0.7
+	jaroWinklerOK = 0.88
+)
+
+// tokenSim compares word i of x with word j of y: 1 for the same word
+// (after abbreviations are expanded), 0.92 for the same root, 0.9 for
+// synonyms (0.8 when one word is an abbreviation read from the lexicon),
+// 0.85 when one is a prefix of the other (dist, district) or the word an
+// abbreviation stands for is the other, 0.7 when one is an abbreviation
+// made of the other's letters in order and starting alike (brgh,
+// borough), otherwise a damped Jaro-Winkler similarity above 0.88 (typos).
+func tokenSim(x *nameInfo, i int, y *nameInfo, j int) float64 {
+	a, b := x.tokens[i], y.tokens[j]
 	if a == b {
 		return 1
 	}
 	if isNumber(a) || isNumber(b) {
 		return 0
 	}
-	if vocab.Related(ga, gb) {
+	if x.stems[i] == y.stems[j] {
+		return stemSim
+	}
+	if vocab.Related(x.groups[i], y.groups[j]) {
+		if x.long[i] != "" || y.long[j] != "" {
+			return abbrevSynSim
+		}
 		return synonymSim
+	}
+	if l := x.long[i]; l != "" && vocab.Stem(l) == y.stems[j] {
+		return prefixSim
+	}
+	if l := y.long[j]; l != "" && vocab.Stem(l) == x.stems[i] {
+		return prefixSim
 	}
 	s, l := a, b
 	if len(s) > len(l) {
 		s, l = l, s
 	}
 	if len(s) >= 3 && strings.HasPrefix(l, s) {
-		return 0.85
+		return prefixSim
 	}
-	if len(s) >= 2 && len(l) >= 3 && s[0] == l[0] && subsequence(s, l) && len(s) < len(l) {
-		return 0.7
+	// two letters: any in order (pu, pickup); more: the consonant
+	// skeleton (brgh, borough), not letters scattered over a long word
+	// (tip, timestamp)
+	if len(s) == 2 && len(l) >= 3 && s[0] == l[0] && subsequence(s, l) || len(s) > 2 && vocab.Skeleton(s, l) {
+		return skeletonSim
 	}
-	if jw := jaroWinkler(a, b); jw >= 0.88 && len(s) >= 4 {
+	if vocab.Known(a) && vocab.Known(b) {
+		return 0 // two different words, not a typo (borrower, borrowed)
+	}
+	if jw := jaroWinkler(a, b); jw >= jaroWinklerOK && len(s) >= 4 {
 		return jw * 0.9
 	}
 	return 0
@@ -194,12 +283,16 @@ func nameSim(a, b *nameInfo) float64 {
 	}
 	var num, den float64
 	side := func(x, y *nameInfo) {
-		for i, t := range x.tokens {
+		for i := range x.tokens {
 			best := 0.0
-			for j, u := range y.tokens {
-				if s := tokenSim(t, x.groups[i], u, y.groups[j]); s > best {
-					best = s
+			for j := range y.tokens {
+				s := tokenSim(x, i, y, j)
+				// a representation term the other name's word implies:
+				// amt against fine, dt against shipped
+				if s < impliedSim && x.class[i] != "" && y.class[j] == "" && vocab.Implies(y.tokens[j], x.class[i]) {
+					s = impliedSim
 				}
+				best = max(best, s)
 			}
 			num += x.weight[i] * best
 			den += x.weight[i]
@@ -208,6 +301,9 @@ func nameSim(a, b *nameInfo) float64 {
 	side(a, b)
 	side(b, a)
 	s := 0.95 * num / den
+	if classesConflict(a, b) {
+		s *= classConflict
+	}
 	// compounds written together on one side: zipcode vs zip_code
 	if j := strings.Join(a.tokens, ""); j == strings.Join(b.tokens, "") {
 		s = max(s, 0.95)
@@ -220,6 +316,28 @@ func nameSim(a, b *nameInfo) float64 {
 		}
 	}
 	return s
+}
+
+// classesConflict reports two names that both hold representation terms
+// (vocab.Class) of which no two are compatible: customer_id and
+// customer_name, order_date and order_total.
+func classesConflict(a, b *nameInfo) bool {
+	seenA, seenB := false, false
+	for _, ca := range a.class {
+		if ca == "" {
+			continue
+		}
+		seenA = true
+		for _, cb := range b.class {
+			if cb != "" && vocab.Compatible(ca, cb) {
+				return false
+			}
+		}
+	}
+	for _, cb := range b.class {
+		seenB = seenB || cb != ""
+	}
+	return seenA && seenB
 }
 
 // jaroWinkler returns the Jaro-Winkler similarity of two ASCII-ish words.
