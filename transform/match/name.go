@@ -20,9 +20,11 @@ type nameInfo struct {
 	// long is the lexicon word an unknown token abbreviates (typ → type,
 	// chkout → checkout; vocab.Abbreviates), or ""; the token's groups
 	// are then that word's
-	long   []string
-	class  []string // representation family of each token (vocab.Class)
-	weight []float64
+	long     []string
+	longStem []string // vocab.Stem of long
+	known    []bool   // the token is a word of the lexicon (vocab.Known)
+	class    []string // representation family of each token (vocab.Class)
+	weight   []float64
 }
 
 // splitName splits a column name into lower-case words at non-alphanumeric
@@ -135,6 +137,8 @@ func prepareName(s string) nameInfo {
 		n.groups = append(n.groups, g)
 		n.stems = append(n.stems, vocab.Stem(w))
 		n.long = append(n.long, long)
+		n.longStem = append(n.longStem, vocab.Stem(long))
+		n.known = append(n.known, vocab.Known(w))
 		n.class = append(n.class, vocab.Class(w))
 	}
 	n.weight = make([]float64, len(n.tokens))
@@ -230,10 +234,7 @@ func tokenSim(x *nameInfo, i int, y *nameInfo, j int) float64 {
 		}
 		return synonymSim
 	}
-	if l := x.long[i]; l != "" && vocab.Stem(l) == y.stems[j] {
-		return prefixSim
-	}
-	if l := y.long[j]; l != "" && vocab.Stem(l) == x.stems[i] {
+	if x.long[i] != "" && x.longStem[i] == y.stems[j] || y.long[j] != "" && y.longStem[j] == x.stems[i] {
 		return prefixSim
 	}
 	s, l := a, b
@@ -249,7 +250,7 @@ func tokenSim(x *nameInfo, i int, y *nameInfo, j int) float64 {
 	if len(s) == 2 && len(l) >= 3 && s[0] == l[0] && subsequence(s, l) || len(s) > 2 && vocab.Skeleton(s, l) {
 		return skeletonSim
 	}
-	if vocab.Known(a) && vocab.Known(b) {
+	if x.known[i] && y.known[j] {
 		return 0 // two different words, not a typo (borrower, borrowed)
 	}
 	if jw := jaroWinkler(a, b); jw >= jaroWinklerOK && len(s) >= 4 {
