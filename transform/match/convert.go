@@ -27,6 +27,7 @@ const (
 	ConvPhoneFormat     = "phone_format"       // phone digits rewritten in the target's pattern (To: "(999) 999-9999")
 	ConvEpochToTime     = "epoch_to_timestamp" // Unix time (From: epoch_seconds or epoch_millis) → To layout, in UTC
 	ConvValueMap        = "value_map"          // codes ↔ the words they abbreviate (KNG → King), listed in Values
+	ConvPlainNumber     = "plain_number"       // amounts written with a currency sign or thousands commas → plain numbers ($1,234.50 → 1234.50)
 )
 
 // Conversion is what a source value needs to become a target value.
@@ -170,6 +171,12 @@ func (c Conversion) Apply(v string) (string, error) {
 			t = time.UnixMilli(n)
 		}
 		return t.UTC().Format(layout), nil
+	case ConvPlainNumber:
+		p := strings.NewReplacer("$", "", "€", "", "£", "", "¥", "", ",", "", " ", "").Replace(v)
+		if _, err := strconv.ParseFloat(p, 64); err != nil {
+			return "", fmt.Errorf("%q as an amount: %w", v, errNoConversion)
+		}
+		return p, nil
 	case ConvValueMap:
 		out, ok := c.Values[v]
 		if !ok {
@@ -263,6 +270,8 @@ func conversionFor(sc, tc *column) Conversion {
 			from, to = to, from
 		}
 		return Conversion{Kind: ConvValueMap, From: from, To: to, Values: codeMap(s, t)}
+	case s.currency && !t.currency && (tt.Numeric() || tt == infer.Unknown || tt == infer.String && t.class == classNone):
+		return Conversion{Kind: ConvPlainNumber, From: "amount with currency sign", To: "number"}
 	case st == infer.Timestamp && tt == infer.Date:
 		return Conversion{Kind: ConvTimestampToDate, From: sf.Format, To: tf.Format}
 	case st == infer.Date && tt == infer.Timestamp:

@@ -103,6 +103,9 @@ func TestConversionsApply(t *testing.T) {
 		{Conversion{Kind: ConvEpochToTime, From: epochSeconds, To: "MM/DD/YYYY hh:mm AM"}, "1680961040", "04/08/2023 01:37 PM"},
 		{Conversion{Kind: ConvDateLayout, From: compactDate, To: "YYYY-MM-DD"}, "20240115", "2024-01-15"},
 		{Conversion{Kind: ConvValueMap, Values: map[string]string{"KNG": "King"}}, "KNG", "King"},
+		{Conversion{Kind: ConvPlainNumber}, "$1,234.50", "1234.50"},
+		{Conversion{Kind: ConvPlainNumber}, "€1.710", "1.710"},
+		{Conversion{Kind: ConvPlainNumber}, "-$5.00", "-5.00"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.conv.String()+"/"+tc.in, func(t *testing.T) {
@@ -125,6 +128,7 @@ func TestConversionsApply(t *testing.T) {
 		{Conversion{Kind: ConvEpochToTime, From: epochSeconds, To: isoTimestamp}, "soon"},
 		{Conversion{Kind: ConvEpochToTime, From: epochSeconds, To: "HH:mm"}, "1680961040"},
 		{Conversion{Kind: ConvValueMap, Values: map[string]string{"KNG": "King"}}, "QQQ"},
+		{Conversion{Kind: ConvPlainNumber}, "$ twelve"},
 	} {
 		if _, err := bad.c.Apply(bad.v); err == nil {
 			t.Errorf("%v.Apply(%q) did not fail", bad.c, bad.v)
@@ -220,7 +224,7 @@ func TestValueFormsDetected(t *testing.T) {
 		"c2":         {Target: "settled", Conversion: Conversion{Kind: ConvDateLayout, From: compactDate, To: "YYYY-MM-DD"}},
 		"c3":         {Target: "kind", Conversion: Conversion{Kind: ConvValueMap, From: "codes", To: "words", Values: words}},
 		"c4":         {Target: "iban", Conversion: Conversion{Kind: ConvNone}},
-		"c5":         {Target: "nightly", Conversion: Conversion{Kind: ConvNone}},
+		"c5":         {Target: "nightly", Conversion: Conversion{Kind: ConvPlainNumber, From: "amount with currency sign", To: "number"}},
 		"account_no": {Target: "account_number", Conversion: Conversion{Kind: ConvNone}},
 	}
 	got := map[string]Mapping{}
@@ -297,6 +301,11 @@ func TestNameSim(t *testing.T) {
 		{"renewals", "times_renewed", 0.65}, {"ret_dt", "returned_on", 0.75}, {"chkout_dt", "borrowed_on", 0.7},
 		{"rm_typ", "room_category", 0.8}, {"fine_amt", "overdue_fine", 0.6}, {"patron", "borrower_name", 0.6},
 		{"VAL_DT", "value_date", 0.9}, {"DistNum", "districtcode", 0.85},
+		// the abbreviation as written, not only its expansion (ref:
+		// reference or referral; st: street or state); a plural in more
+		// groups than its singular
+		{"ref_no", "referral_id", 0.8}, {"spec_cd", "specialty_code", 0.8}, {"st_cd", "state_code", 0.75},
+		{"notes", "comments", 0.8},
 	} {
 		if s := sim(tc.a, tc.b); s < tc.min {
 			t.Errorf("nameSim(%q, %q) = %.3f, want >= %.2f", tc.a, tc.b, s, tc.min)

@@ -2,6 +2,7 @@ package match
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -121,8 +122,18 @@ func prepareName(s string) nameInfo {
 			continue
 		}
 		n.raw0 = append(n.raw0, w)
+		raw := w
 		w = exp[i]
 		g, long := vocab.Concepts(w), ""
+		if raw != w {
+			// the word as written may belong to more groups than its
+			// singular or expansion (notes: note, and description)
+			for _, x := range vocab.Concepts(raw) {
+				if !slices.Contains(g, x) {
+					g = append(slices.Clip(g), x)
+				}
+			}
+		}
 		if g == nil {
 			if long = vocab.Abbreviates(w); long != "" {
 				g = vocab.Concepts(long)
@@ -237,24 +248,41 @@ func tokenSim(x *nameInfo, i int, y *nameInfo, j int) float64 {
 	if x.long[i] != "" && x.longStem[i] == y.stems[j] || y.long[j] != "" && y.longStem[j] == x.stems[i] {
 		return prefixSim
 	}
-	s, l := a, b
-	if len(s) > len(l) {
-		s, l = l, s
+	if sim := abbrevSim(a, b); sim > 0 {
+		return sim
 	}
-	if len(s) >= 3 && strings.HasPrefix(l, s) {
-		return prefixSim
-	}
-	// two letters: any in order (pu, pickup); more: the consonant
-	// skeleton (brgh, borough), not letters scattered over a long word
-	// (tip, timestamp)
-	if len(s) == 2 && len(l) >= 3 && s[0] == l[0] && subsequence(s, l) || len(s) > 2 && vocab.Skeleton(s, l) {
-		return skeletonSim
+	// an expansion is a guess: the abbreviation as written may stand for
+	// the other word instead (ref: reference, or referral; st: street, or
+	// state)
+	if ra, rb := x.raw0[i], y.raw0[j]; ra != a || rb != b {
+		if sim := abbrevSim(ra, rb); sim > 0 {
+			return sim
+		}
 	}
 	if x.known[i] && y.known[j] {
 		return 0 // two different words, not a typo (borrower, borrowed)
 	}
-	if jw := jaroWinkler(a, b); jw >= jaroWinklerOK && len(s) >= 4 {
+	if jw := jaroWinkler(a, b); jw >= jaroWinklerOK && min(len(a), len(b)) >= 4 {
 		return jw * 0.9
+	}
+	return 0
+}
+
+// abbrevSim scores one word abbreviating the other: 0.85 for a prefix of
+// three letters or more (dist, district), 0.7 for two letters found in
+// order in the other word (pu, pickup) or a longer consonant skeleton
+// (brgh, borough), not letters scattered over a long word (tip,
+// timestamp); 0 otherwise.
+func abbrevSim(a, b string) float64 {
+	s, l := a, b
+	if len(s) > len(l) {
+		s, l = l, s
+	}
+	if len(s) >= 3 && strings.HasPrefix(l, s) && s != l {
+		return prefixSim
+	}
+	if len(s) == 2 && len(l) >= 3 && s[0] == l[0] && subsequence(s, l) || len(s) > 2 && vocab.Skeleton(s, l) {
+		return skeletonSim
 	}
 	return 0
 }

@@ -51,6 +51,8 @@ type valueInfo struct {
 	// pattern is the most common shape of the sampled values, digits
 	// written as 9 ("(999) 999-9999"), for phone numbers
 	pattern string
+	// currency: most sampled values carry a currency sign ($12.50)
+	currency bool
 	// keys holds the distinct values in lower case without separators
 	// when they are few (at most maxCodes) and all known, for codeWords
 	keys []string
@@ -97,6 +99,21 @@ func canonical(s string, cls class, sem string) string {
 		return k
 	}
 	return strings.ToLower(s)
+}
+
+// moneyText reports samples of which at least 90% are numbers and most
+// carry a currency sign.
+func moneyText(sample []string) bool {
+	num, signs := 0, 0
+	for _, x := range sample {
+		if _, ok := parseNumber(x); ok {
+			num++
+			if strings.ContainsAny(x, "$€£¥") {
+				signs++
+			}
+		}
+	}
+	return len(sample) > 0 && num*10 >= len(sample)*9 && signs*2 > len(sample)
 }
 
 // parseNumber reads a number written with thousands commas, a currency
@@ -155,6 +172,9 @@ func prepareValues(f *infer.Field) valueInfo {
 	if zeroOne(f) {
 		v.typ = infer.Boolean // 1/0 flags
 	}
+	if v.typ == infer.String && moneyText(f.Sample) {
+		v.typ = infer.Decimal // €1.710, 12,50 £: amounts inference left as text
+	}
 	if len(f.Sample) == 0 {
 		return v
 	}
@@ -172,7 +192,7 @@ func prepareValues(f *infer.Field) valueInfo {
 	slices.Sort(v.hashes)
 	var tokens []uint64
 	var chars [5]int
-	total, ln, trues := 0, 0, 0
+	total, ln, trues, signs := 0, 0, 0, 0
 	for _, s := range f.Sample {
 		ln += len(s)
 		if v.class == classBool {
@@ -190,6 +210,9 @@ func prepareValues(f *infer.Field) valueInfo {
 		}
 		if b, ok := infer.ParseBool(s); ok && b {
 			trues++
+		}
+		if strings.ContainsAny(s, "$€£¥") {
+			signs++
 		}
 		for _, r := range s {
 			total++
@@ -217,6 +240,7 @@ func prepareValues(f *infer.Field) valueInfo {
 	}
 	v.lenAvg = float64(ln) / float64(len(f.Sample))
 	v.trueSh = float64(trues) / float64(len(f.Sample))
+	v.currency = v.class == classNumber && signs*2 > len(f.Sample)
 	slices.Sort(v.nums)
 	if len(v.nums) > 0 {
 		v.med = v.nums[len(v.nums)/2]

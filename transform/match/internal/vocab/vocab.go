@@ -270,10 +270,11 @@ func skeleton(a, w string) bool {
 	if j < len(a) {
 		return false
 	}
+	// consonants, a doubled one counting once (offline: f, l, n)
 	cons := func(s string) int {
 		n := 0
 		for i := 0; i < len(s); i++ {
-			if !vowel(s[i]) {
+			if !vowel(s[i]) && (i == 0 || s[i] != s[i-1]) {
 				n++
 			}
 		}
