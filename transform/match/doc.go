@@ -40,7 +40,10 @@
 //     A representation term matches 0.6 a word of the other name that
 //     implies it (amt: fine, price; dt: shipped), and two names whose
 //     representation terms contradict (customer_id, customer_name;
-//     order_date, order_total) are multiplied by 0.7. Names equal once
+//     order_date, order_total; a name without such a term takes those its
+//     words imply: price, price_date) are multiplied by 0.7. Money
+//     (amount, value, total) and counts and measures (count, quantity)
+//     are different families. Names equal once
 //     reduced to letters and digits score 1, other full matches 0.95;
 //     names that differ by a negation prefix (regulation, nonregulation)
 //     score 0. The lexicon (internal/vocab, words.go) is general business

@@ -312,10 +312,15 @@ func TestNameSim(t *testing.T) {
 		}
 	}
 	// contradicting representation terms: the subject alone is not enough
-	for _, tc := range [][2]string{{"customer_name", "customer_id"}, {"order_date", "order_total"}} {
+	for _, tc := range [][2]string{{"customer_name", "customer_id"}, {"order_date", "order_total"}, {"unit_price", "unit_count"}} {
 		if s := sim(tc[0], tc[1]); s >= 0.5 {
 			t.Errorf("nameSim(%q, %q) = %.3f, want < 0.5", tc[0], tc[1], s)
 		}
+	}
+	// a word that implies a representation term conflicts with another
+	// term: the price is not the price's date
+	if c, s := sim("price", "price_date"), sim("status", "status_date"); c >= s {
+		t.Errorf("price/price_date %.3f >= status/status_date %.3f", c, s)
 	}
 	// a synonym scores below the word itself
 	if syn, same := sim("client_id", "customer_id"), sim("customer_key", "customer_id"); syn >= same {

@@ -25,6 +25,7 @@ type nameInfo struct {
 	longStem []string // vocab.Stem of long
 	known    []bool   // the token is a word of the lexicon (vocab.Known)
 	class    []string // representation family of each token (vocab.Class)
+	fams     []string // representation families of the name (families)
 	weight   []float64
 }
 
@@ -161,6 +162,7 @@ func prepareName(s string) nameInfo {
 			n.weight[i] = classWeight
 		}
 	}
+	n.fams = families(&n)
 	return n
 }
 
@@ -330,9 +332,6 @@ func nameSim(a, b *nameInfo) float64 {
 	side(a, b)
 	side(b, a)
 	s := 0.95 * num / den
-	if classesConflict(a, b) {
-		s *= classConflict
-	}
 	// compounds written together on one side: zipcode vs zip_code
 	if j := strings.Join(a.tokens, ""); j == strings.Join(b.tokens, "") {
 		s = max(s, 0.95)
@@ -344,29 +343,55 @@ func nameSim(a, b *nameInfo) float64 {
 			s = max(s, 0.5+0.4*float64(short)/float64(long))
 		}
 	}
+	if classesConflict(a, b) {
+		s *= classConflict
+	}
 	return s
 }
 
-// classesConflict reports two names that both hold representation terms
-// (vocab.Class) of which no two are compatible: customer_id and
-// customer_name, order_date and order_total.
+// classesConflict reports two names whose representation families
+// (vocab.Class) are all incompatible: customer_id and customer_name,
+// order_date and order_total. A name without a representation term takes
+// the families its words imply (price: amount), so that price and
+// price_date conflict too.
 func classesConflict(a, b *nameInfo) bool {
-	seenA, seenB := false, false
-	for _, ca := range a.class {
-		if ca == "" {
-			continue
-		}
-		seenA = true
-		for _, cb := range b.class {
-			if cb != "" && vocab.Compatible(ca, cb) {
+	fa, fb := a.fams, b.fams
+	if len(fa) == 0 || len(fb) == 0 {
+		return false
+	}
+	for _, x := range fa {
+		for _, y := range fb {
+			if vocab.Compatible(x, y) {
 				return false
 			}
 		}
 	}
-	for _, cb := range b.class {
-		seenB = seenB || cb != ""
+	return true
+}
+
+// impliable are the representation families a word can imply.
+var impliable = []string{"amount", "count", "time", "text"}
+
+// families returns the representation families of a name: those of its
+// representation terms, or when it has none, those its words imply.
+func families(n *nameInfo) []string {
+	var out []string
+	for _, c := range n.class {
+		if c != "" && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
 	}
-	return seenA && seenB
+	if len(out) > 0 {
+		return out
+	}
+	for _, t := range n.tokens {
+		for _, c := range impliable {
+			if vocab.Implies(t, c) && !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }
 
 // jaroWinkler returns the Jaro-Winkler similarity of two ASCII-ish words.

@@ -286,13 +286,13 @@ func skeleton(a, w string) bool {
 // Class returns the representation term a word is (ISO/IEC 11179: the
 // part of a data element name that says what kind of data it holds:
 // identifier, code, number, date, amount, name...), as its family: "id",
-// "code", "number", "time", "quantity", "text" or "flag"; "" for other
-// words.
+// "code", "number", "time", "amount" (money), "count" (counts and
+// measures), "text" or "flag"; "" for other words.
 func Class(w string) string { return classes[w] }
 
 // Compatible reports whether two representation families may name the
 // same data: equal families, a number with identifiers, codes and
-// quantities, a code with an identifier or a name (country code, country
+// counts, a code with an identifier or a name (country code, country
 // name).
 func Compatible(a, b string) bool {
 	if a == b {
@@ -302,7 +302,7 @@ func Compatible(a, b string) bool {
 		a, b = b, a
 	}
 	switch a + "/" + b {
-	case "id/number", "number/quantity", "code/number", "code/id", "code/text":
+	case "id/number", "count/number", "code/number", "code/id", "code/text":
 		return true
 	}
 	return false
@@ -328,7 +328,7 @@ func Split(w string) []string {
 
 // Implies reports whether a word, by its meaning, is data of the
 // representation family cls (see [Class]): fine and price are amounts
-// ("quantity"), birthdate and shipped are dates ("time").
+// ("amount"), birthdate and shipped are dates ("time").
 func Implies(w, cls string) bool {
 	for _, g := range Concepts(w) {
 		if implies[groups[g][0]] == cls {

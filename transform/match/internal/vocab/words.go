@@ -402,27 +402,28 @@ var classes = map[string]string{
 	"identifier": "id", "reference": "id", "uuid": "id", "guid": "id",
 	"code": "code", "number": "number",
 	"date": "time", "timestamp": "time", "time": "time", "datetime": "time", "on": "time", "at": "time",
-	"amount": "quantity", "value": "quantity", "count": "quantity", "quantity": "quantity", "total": "quantity",
-	"sum": "quantity", "percent": "quantity",
+	"amount": "amount", "value": "amount", "total": "amount", "sum": "amount",
+	"count": "count", "quantity": "count", "percent": "count",
 	"name": "text", "description": "text", "text": "text", "label": "text",
 	"flag": "flag", "indicator": "flag",
 }
 
 // implies names the groups (by their first word) whose words imply a
 // representation family without saying it: a price or a fine is an
-// amount, a birth date or a shipping day is a date. A representation term
+// amount, a weight a measure ("count"), a birth date or a shipping day a
+// date. A representation term
 // on one side (fine_amt) then partly matches such a word on the other
 // (overdue_fine).
 var implies = map[string]string{
-	"price": "quantity", "penalty": "quantity", "balance": "quantity", "tax": "quantity", "discount": "quantity",
-	"salary": "quantity", "payment": "quantity", "revenue": "quantity", "commission": "quantity",
-	"deposit": "quantity", "withdrawal": "quantity", "refund": "quantity", "tip": "quantity",
-	"budget": "quantity", "deductible": "quantity", "spend": "quantity", "weight": "quantity",
-	"length": "quantity", "duration": "quantity", "temperature": "quantity", "score": "quantity",
+	"price": "amount", "penalty": "amount", "balance": "amount", "tax": "amount", "discount": "amount",
+	"salary": "amount", "payment": "amount", "revenue": "amount", "commission": "amount",
+	"deposit": "amount", "withdrawal": "amount", "refund": "amount", "tip": "amount",
+	"budget": "amount", "deductible": "amount", "spend": "amount", "weight": "count",
+	"length": "count", "duration": "count", "temperature": "count", "score": "count",
 	"created": "time", "updated": "time", "deleted": "time", "birthdate": "time", "hire": "time",
 	"begin": "time", "end": "time", "termination": "time", "expiration": "time", "due": "time",
 	"shipped": "time", "delivered": "time", "arrival": "time", "departure": "time", "occurred": "time",
-	"login": "time", "loan": "time", "renewal": "time",
+	"login": "time",
 	"first": "text", "last": "text", "description": "text", "note": "text", "reason": "text",
 	"message": "text", "subject": "text", "title": "text", "address": "text", "street": "text",
 }
