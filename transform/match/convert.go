@@ -12,20 +12,24 @@ import (
 
 	"github.com/heliosdb/helios-etl/transform/infer"
 	"github.com/heliosdb/helios-etl/transform/internal/lexicon"
+	"github.com/heliosdb/helios-etl/transform/match/internal/vocab"
 )
 
 // The conversion kinds a [Mapping] can need.
 const (
-	ConvNone            = "none"              // values copy as they are
-	ConvCast            = "cast"              // same values, another type (integer → decimal, number → string)
-	ConvDateLayout      = "date_layout"       // From layout → To layout, such as MM/DD/YYYY → YYYY-MM-DD
-	ConvTimestampToDate = "timestamp_to_date" // keep the date part
-	ConvDateToTimestamp = "date_to_timestamp" // midnight of the date
-	ConvBoolWords       = "bool_words"        // Y/N → true/false (From and To name the word families)
-	ConvCentsToDecimal  = "cents_to_decimal"  // integer cents → decimal units (÷100)
-	ConvCountryToISO    = "country_to_iso"    // country name → ISO 3166-1 code (To: alpha-2 or alpha-3)
-	ConvSplitName       = "split_name"        // full name → its first or last word (To: first or last)
-	ConvPhoneFormat     = "phone_format"      // phone digits rewritten in the target's pattern (To: "(999) 999-9999")
+	ConvNone            = "none"               // values copy as they are
+	ConvCast            = "cast"               // same values, another type (integer → decimal, number → string)
+	ConvDateLayout      = "date_layout"        // From layout → To layout, such as MM/DD/YYYY → YYYY-MM-DD
+	ConvTimestampToDate = "timestamp_to_date"  // keep the date part
+	ConvDateToTimestamp = "date_to_timestamp"  // midnight of the date
+	ConvBoolWords       = "bool_words"         // Y/N → true/false (From and To name the word families)
+	ConvCentsToDecimal  = "cents_to_decimal"   // integer cents → decimal units (÷100)
+	ConvCountryToISO    = "country_to_iso"     // country name → ISO 3166-1 code (To: alpha-2 or alpha-3)
+	ConvSplitName       = "split_name"         // full name → its first or last word (To: first or last)
+	ConvPhoneFormat     = "phone_format"       // phone digits rewritten in the target's pattern (To: "(999) 999-9999")
+	ConvEpochToTime     = "epoch_to_timestamp" // Unix time (From: epoch_seconds or epoch_millis) → To layout, in UTC
+	ConvValueMap        = "value_map"          // codes ↔ the words they abbreviate (KNG → King), listed in Values
+	ConvPlainNumber     = "plain_number"       // amounts written with a currency sign or thousands commas → plain numbers ($1,234.50 → 1234.50)
 )
 
 // Conversion is what a source value needs to become a target value.
@@ -33,12 +37,14 @@ type Conversion struct {
 	Kind string `json:"kind" toml:"kind"`
 	From string `json:"from,omitempty" toml:"from"`
 	To   string `json:"to,omitempty" toml:"to"`
+	// Values maps each source value to its target value (value_map).
+	Values map[string]string `json:"values,omitempty" toml:"values"`
 }
 
 // Conversions lists the conversion kinds.
 func Conversions() []string {
 	return []string{ConvNone, ConvCast, ConvDateLayout, ConvTimestampToDate, ConvDateToTimestamp, ConvBoolWords,
-		ConvCentsToDecimal, ConvCountryToISO, ConvSplitName, ConvPhoneFormat}
+		ConvCentsToDecimal, ConvCountryToISO, ConvSplitName, ConvPhoneFormat, ConvEpochToTime, ConvValueMap, ConvPlainNumber}
 }
 
 // Output is the type of the values the conversion produces: [infer.Unknown]
@@ -53,6 +59,12 @@ func (c Conversion) Output() infer.Type {
 		return infer.Date
 	case ConvDateToTimestamp:
 		return infer.Timestamp
+	case ConvEpochToTime:
+		return infer.Timestamp
+	case ConvPlainNumber:
+		return infer.Decimal
+	case ConvValueMap:
+		return infer.String
 	case ConvBoolWords:
 		return infer.Boolean
 	case ConvCentsToDecimal:
@@ -76,6 +88,14 @@ func (c Conversion) Validate() error {
 	case ConvCast:
 		if _, ok := infer.ParseType(c.To); !ok {
 			return fmt.Errorf("cast to %q: unknown type", c.To)
+		}
+	case ConvValueMap:
+		if len(c.Values) == 0 {
+			return errors.New("value_map: no values listed")
+		}
+	case ConvEpochToTime:
+		if _, ok := goTimestampLayout(c.To); !ok {
+			return fmt.Errorf("epoch to %q: unknown timestamp layout", c.To)
 		}
 	case ConvPhoneFormat:
 		if !strings.Contains(c.To, "9") {
@@ -104,6 +124,8 @@ func (c Conversion) String() string {
 		return "country name -> ISO " + c.To
 	case ConvSplitName:
 		return "full name -> " + c.To + " word"
+	case ConvValueMap:
+		return fmt.Sprintf("%s -> %s (%d values)", c.From, c.To, len(c.Values))
 	}
 	if c.From != "" || c.To != "" {
 		return fmt.Sprintf("%s -> %s", c.From, c.To)
@@ -123,6 +145,29 @@ var goLayouts = map[string][2]string{
 	"DD.MM.YYYY":   {"2.1.2006", "02.01.2006"},
 	"DD-Mon-YYYY":  {"2-Jan-2006", "02-Jan-2006"},
 	"Mon DD, YYYY": {"Jan 2, 2006", "Jan 02, 2006"},
+	compactDate:    {"20060102", "20060102"},
+}
+
+// isoTimestamp is the layout epoch conversions write when the target does
+// not say.
+const isoTimestamp = "YYYY-MM-DDTHH:mm:ssZ07:00"
+
+// goTimestampLayout turns a format of [infer.Field.Format] (a date layout
+// name, optionally followed by a clock such as "THH:mm:ss.fffZ07:00") into
+// a Go layout for formatting.
+func goTimestampLayout(format string) (string, bool) {
+	best := ""
+	for name := range goLayouts {
+		if strings.HasPrefix(format, name) && len(name) > len(best) {
+			best = name
+		}
+	}
+	if best == "" {
+		return "", false
+	}
+	clock := strings.NewReplacer("HH", "15", "hh", "03", "mm", "04", "ss", "05", ".fff", ".000", " AM", " PM").
+		Replace(format[len(best):])
+	return goLayouts[best][1] + clock, true
 }
 
 // errNoConversion is returned by Apply for values the conversion cannot
@@ -185,6 +230,32 @@ func (c Conversion) Apply(v string) (string, error) {
 			}
 		}
 		return string(out), nil
+	case ConvEpochToTime:
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return "", fmt.Errorf("%q as %s: %w", v, c.From, errNoConversion)
+		}
+		layout, ok := goTimestampLayout(c.To)
+		if !ok {
+			return "", fmt.Errorf("epoch to %q: unknown layout", c.To)
+		}
+		t := time.Unix(n, 0)
+		if c.From == epochMillis {
+			t = time.UnixMilli(n)
+		}
+		return t.UTC().Format(layout), nil
+	case ConvPlainNumber:
+		p := strings.NewReplacer("$", "", "€", "", "£", "", "¥", "", ",", "", " ", "").Replace(v)
+		if _, err := strconv.ParseFloat(p, 64); err != nil {
+			return "", fmt.Errorf("%q as an amount: %w", v, errNoConversion)
+		}
+		return p, nil
+	case ConvValueMap:
+		out, ok := c.Values[v]
+		if !ok {
+			return "", fmt.Errorf("%q is not a known code: %w", v, errNoConversion)
+		}
+		return out, nil
 	case ConvSplitName:
 		w := strings.Fields(v)
 		if c.To == "last" {
@@ -226,13 +297,30 @@ func boolWord(b bool, family string) string {
 }
 
 // conversionFor chooses the conversion from what inference found on both
-// sides. A target without values only gives its type.
-func conversionFor(s, t *valueInfo) Conversion {
+// sides and, for a target without rows, from its name. A target without values only gives its type.
+func conversionFor(sc, tc *column) Conversion {
+	s, t := &sc.val, &tc.val
 	sf, tf := s.f, t.f
 	st, tt := s.typ, t.typ
 	if tf.Count == 0 && tf.Nulls == 0 {
 		tt = infer.Unknown // a target without rows: its type is not known
 	}
+	if s.asTime != nil && (t.class == classTime || tt == infer.Unknown && namesTime(&tc.name)) {
+		// integers that are instants: Unix time or YYYYMMDD
+		if s.timeKind == compactDate {
+			to := tf.Format
+			if _, ok := goLayouts[to]; !ok {
+				to = "YYYY-MM-DD"
+			}
+			return Conversion{Kind: ConvDateLayout, From: compactDate, To: to}
+		}
+		to := tf.Format
+		if _, ok := goTimestampLayout(to); !ok {
+			to = isoTimestamp
+		}
+		return Conversion{Kind: ConvEpochToTime, From: s.timeKind, To: to}
+	}
+
 	if sf.Count == 0 && sf.Nulls == 0 {
 		st = infer.Unknown
 	}
@@ -249,6 +337,14 @@ func conversionFor(s, t *valueInfo) Conversion {
 		return Conversion{Kind: ConvPhoneFormat, From: s.pattern, To: t.pattern}
 	case splitPart(s, t) != "":
 		return Conversion{Kind: ConvSplitName, From: "full name", To: splitPart(s, t)}
+	case codeMap(s, t) != nil:
+		from, to := "codes", "words"
+		if s.lenAvg > t.lenAvg {
+			from, to = to, from
+		}
+		return Conversion{Kind: ConvValueMap, From: from, To: to, Values: codeMap(s, t)}
+	case s.currency && !t.currency && (tt.Numeric() || tt == infer.Unknown || tt == infer.String && t.class == classNone):
+		return Conversion{Kind: ConvPlainNumber, From: "amount with currency sign", To: "number"}
 	case st == infer.Timestamp && tt == infer.Date:
 		return Conversion{Kind: ConvTimestampToDate, From: sf.Format, To: tf.Format}
 	case st == infer.Date && tt == infer.Timestamp:
@@ -292,6 +388,11 @@ func cents(s, t *valueInfo) bool {
 	return r > 80 && r < 125 && !math.IsInf(r, 0)
 }
 
+func codeMap(s, t *valueInfo) map[string]string {
+	_, m := codeWords(s, t)
+	return m
+}
+
 func splitPart(s, t *valueInfo) string {
 	_, part := splitOverlap(s, t)
 	return part
@@ -304,4 +405,15 @@ func boolTarget(tf *infer.Field) string {
 		return "true/false"
 	}
 	return tf.Format
+}
+
+// namesTime reports a name holding a date or time term (created_at,
+// value_date) or a word that implies one (shipped).
+func namesTime(n *nameInfo) bool {
+	for i, c := range n.class {
+		if c == "time" || vocab.Implies(n.tokens[i], "time") {
+			return true
+		}
+	}
+	return false
 }
