@@ -273,9 +273,9 @@ func TestEvalPairs(t *testing.T) {
 }
 
 // Floors: the accuracy reached minus a small margin (tuned 1.000 over 96
-// columns; held-out 1.000 over 126, none of them blind any more: the 3rd
-// round's one blind evaluation gave 0.807, see EVALUATION.md).
+// columns; held-out 0.939 over 198: rounds 1-3 are development data, the
+// 4th round's one blind evaluation gave 0.833, see EVALUATION.md).
 const (
 	tunedFloor   = 0.98
-	heldOutFloor = 0.98
+	heldOutFloor = 0.93
 )
