@@ -17,19 +17,21 @@ import (
 
 // The conversion kinds a [Mapping] can need.
 const (
-	ConvNone            = "none"               // values copy as they are
-	ConvCast            = "cast"               // same values, another type (integer → decimal, number → string)
-	ConvDateLayout      = "date_layout"        // From layout → To layout, such as MM/DD/YYYY → YYYY-MM-DD
-	ConvTimestampToDate = "timestamp_to_date"  // keep the date part
-	ConvDateToTimestamp = "date_to_timestamp"  // midnight of the date
-	ConvBoolWords       = "bool_words"         // Y/N → true/false (From and To name the word families)
-	ConvCentsToDecimal  = "cents_to_decimal"   // integer cents → decimal units (÷100)
-	ConvCountryToISO    = "country_to_iso"     // country name → ISO 3166-1 code (To: alpha-2 or alpha-3)
-	ConvSplitName       = "split_name"         // full name → its first or last word (To: first or last)
-	ConvPhoneFormat     = "phone_format"       // phone digits rewritten in the target's pattern (To: "(999) 999-9999")
-	ConvEpochToTime     = "epoch_to_timestamp" // Unix time (From: epoch_seconds or epoch_millis) → To layout, in UTC
-	ConvValueMap        = "value_map"          // codes ↔ the words they abbreviate (KNG → King), listed in Values
-	ConvPlainNumber     = "plain_number"       // amounts written with a currency sign or thousands commas → plain numbers ($1,234.50 → 1234.50)
+	ConvNone            = "none"                // values copy as they are
+	ConvCast            = "cast"                // same values, another type (integer → decimal, number → string)
+	ConvDateLayout      = "date_layout"         // From layout → To layout, such as MM/DD/YYYY → YYYY-MM-DD
+	ConvTimestampToDate = "timestamp_to_date"   // keep the date part
+	ConvDateToTimestamp = "date_to_timestamp"   // midnight of the date
+	ConvBoolWords       = "bool_words"          // Y/N → true/false (From and To name the word families)
+	ConvCentsToDecimal  = "cents_to_decimal"    // integer cents → decimal units (÷100)
+	ConvCountryToISO    = "country_to_iso"      // country name → ISO 3166-1 code (To: alpha-2 or alpha-3)
+	ConvSplitName       = "split_name"          // full name → its first or last word (To: first or last)
+	ConvPhoneFormat     = "phone_format"        // phone digits rewritten in the target's pattern (To: "(999) 999-9999")
+	ConvEpochToTime     = "epoch_to_timestamp"  // Unix time (From: epoch_seconds or epoch_millis) → To layout, in UTC
+	ConvValueMap        = "value_map"           // codes ↔ the words they abbreviate (KNG → King), listed in Values
+	ConvPlainNumber     = "plain_number"        // amounts written with a currency sign or thousands commas → plain numbers ($1,234.50 → 1234.50)
+	ConvScale           = "scale"               // numbers times a factor (To: "1000" for thousands → units, "0.01" for cents → units)
+	ConvSecondsToDur    = "seconds_to_duration" // seconds → hh:mm:ss
 )
 
 // Conversion is what a source value needs to become a target value.
@@ -44,7 +46,7 @@ type Conversion struct {
 // Conversions lists the conversion kinds.
 func Conversions() []string {
 	return []string{ConvNone, ConvCast, ConvDateLayout, ConvTimestampToDate, ConvDateToTimestamp, ConvBoolWords,
-		ConvCentsToDecimal, ConvCountryToISO, ConvSplitName, ConvPhoneFormat, ConvEpochToTime, ConvValueMap, ConvPlainNumber}
+		ConvCentsToDecimal, ConvCountryToISO, ConvSplitName, ConvPhoneFormat, ConvEpochToTime, ConvValueMap, ConvPlainNumber, ConvScale, ConvSecondsToDur}
 }
 
 // Output is the type of the values the conversion produces: [infer.Unknown]
@@ -61,8 +63,10 @@ func (c Conversion) Output() infer.Type {
 		return infer.Timestamp
 	case ConvEpochToTime:
 		return infer.Timestamp
-	case ConvPlainNumber:
+	case ConvPlainNumber, ConvScale:
 		return infer.Decimal
+	case ConvSecondsToDur:
+		return infer.String
 	case ConvValueMap:
 		return infer.String
 	case ConvBoolWords:
@@ -92,6 +96,10 @@ func (c Conversion) Validate() error {
 	case ConvValueMap:
 		if len(c.Values) == 0 {
 			return errors.New("value_map: no values listed")
+		}
+	case ConvScale:
+		if f, err := strconv.ParseFloat(c.To, 64); err != nil || f == 0 || math.IsInf(f, 0) || math.IsNaN(f) {
+			return fmt.Errorf("scale by %q: write a non-zero number", c.To)
 		}
 	case ConvEpochToTime:
 		if _, ok := goTimestampLayout(c.To); !ok {
@@ -196,6 +204,20 @@ func (c Conversion) Apply(v string) (string, error) {
 		return t.Format(to[1]), nil
 	case ConvTimestampToDate:
 		return datePart(v), nil
+	case ConvScale:
+		f, err := strconv.ParseFloat(c.To, 64)
+		x, ok := parseNumber(v)
+		if err != nil || !ok {
+			return "", fmt.Errorf("%q scaled by %q: %w", v, c.To, errNoConversion)
+		}
+		return strconv.FormatFloat(x*f, 'f', -1, 64), nil
+	case ConvSecondsToDur:
+		x, ok := parseNumber(v)
+		if !ok || x < 0 {
+			return "", fmt.Errorf("%q as seconds: %w", v, errNoConversion)
+		}
+		n := int64(math.Round(x))
+		return fmt.Sprintf("%02d:%02d:%02d", n/3600, n/60%60, n%60), nil
 	case ConvDateToTimestamp:
 		return datePart(v) + "T00:00:00", nil
 	case ConvBoolWords:
@@ -343,6 +365,13 @@ func conversionFor(sc, tc *column) Conversion {
 			from, to = to, from
 		}
 		return Conversion{Kind: ConvValueMap, From: from, To: to, Values: codeMap(s, t)}
+	case rankMap(s, t) != nil:
+		return Conversion{Kind: ConvValueMap, From: "codes", To: "words", Values: rankMap(s, t)}
+	case t.durs != nil && s.class == classNumber:
+		if _, f := scaledAgreement(s, t); f == 1 {
+			return Conversion{Kind: ConvSecondsToDur, From: "seconds", To: "hh:mm:ss"}
+		}
+		return Conversion{Kind: ConvCast, From: st.String(), To: tt.String()}
 	case s.currency && !t.currency && (tt.Numeric() || tt == infer.Unknown || tt == infer.String && t.class == classNone):
 		return Conversion{Kind: ConvPlainNumber, From: "amount with currency sign", To: "number"}
 	case st == infer.Timestamp && tt == infer.Date:
@@ -362,6 +391,8 @@ func conversionFor(sc, tc *column) Conversion {
 	case st == infer.Integer && (tt == infer.Decimal || tt == infer.Float) && cents(s, t),
 		st == infer.Integer && tt == infer.Unknown && centName(sf) && !centName(tf):
 		return Conversion{Kind: ConvCentsToDecimal, From: "integer cents", To: "decimal"}
+	case s.class == classNumber && t.class == classNumber && scaleFactor(s, t) != 0:
+		return Conversion{Kind: ConvScale, From: "1", To: strconv.FormatFloat(scaleFactor(s, t), 'g', -1, 64)}
 	case st != tt && st != infer.Unknown && tt != infer.Unknown:
 		return Conversion{Kind: ConvCast, From: st.String(), To: tt.String()}
 	}
@@ -416,4 +447,17 @@ func namesTime(n *nameInfo) bool {
 		}
 	}
 	return false
+}
+
+// scaleFactor is the unit factor between two numeric columns whose
+// distributions agree only once scaled (scaledAgreement), 0 when they
+// agree as they are or not at all.
+func scaleFactor(s, t *valueInfo) float64 {
+	if len(s.nums) < 10 || len(t.nums) < 10 || consistent(ksPValue(ks(s.nums, t.nums), len(s.nums), len(t.nums))) > 0.5 {
+		return 0
+	}
+	if g, f := scaledAgreement(s, t); g > 0.5 {
+		return f
+	}
+	return 0
 }

@@ -126,6 +126,16 @@
 // whose semantic kinds conflict or whose names are negations of each
 // other are never proposed. The pairs at or above the threshold are
 // assigned by the Hungarian method and marked by [Evidence.Residual].
+// Two more agreements need no shared value: two columns of 2-12
+// categories with no value in common whose ranked frequencies pass a
+// chi-square test of homogeneity (codes MOC/SMSMO/GPRS against words
+// voice/sms/data, E/A against true/false; base 0.62), and numbers that
+// follow the other column's distribution once multiplied by 60, 100, 1000
+// or 3600 either way, or seconds against hh:mm:ss durations (base 0.62).
+// The partial name score is added by a noisy-or, 1 − (1 − r)(1 − 0.9·N²).
+// Identifiers of 11 to 15 digits (with an optional + and separators) are
+// compared everywhere by their last ten digits (447700900123, "+44 7700
+// 900123").
 // Columns that both lack a partner but happen to agree (two independent
 // 50% flags) are the failure mode this accepts.
 //
@@ -140,7 +150,9 @@
 // (when the target's single words are the source's first or last words),
 // Unix seconds or milliseconds → the target's timestamp layout (UTC),
 // YYYYMMDD → the target's date layout, codes ↔ words (a value_map listing
-// each pair: KNG → King), amounts with a currency sign → plain numbers
+// each pair: KNG → King; or by frequency rank when the ranks are clear),
+// numbers in another unit (scale by a factor: thousands × 1000), seconds →
+// hh:mm:ss (seconds_to_duration), amounts with a currency sign → plain numbers
 // ($1,234.50 → 1234.50), and casts. For a target without rows, a Unix
 // time is converted to an ISO timestamp when the target's name says date
 // or time. [Conversion.Apply] converts one value. Joining first and last

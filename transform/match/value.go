@@ -62,6 +62,12 @@ type valueInfo struct {
 	// timeKind names that reading: epochSeconds, epochMillis or
 	// compactDate
 	timeKind string
+	// cats are the values of a column of at most maxCats categories, most
+	// frequent first, and catShare their shares of the sample
+	cats     []string
+	catShare []float64
+	// durs holds an hh:mm:ss column's sample as seconds, sorted
+	durs []float64
 }
 
 // Readings of integer columns as instants.
@@ -89,6 +95,9 @@ func canonical(s string, cls class, sem string) string {
 		if a, ok := lexicon.CountryAlpha2(s); ok {
 			return a
 		}
+	}
+	if d := digitsID(s); d != "" {
+		return d
 	}
 	if x, ok := parseNumber(s); ok {
 		return strconv.FormatFloat(x, 'g', -1, 64)
@@ -280,6 +289,12 @@ func prepareValues(f *infer.Field) valueInfo {
 	}
 	if v.typ == infer.Integer {
 		v.asTime, v.timeKind = timeView(&v)
+	}
+	if v.class == classText || v.class == classBool {
+		v.cats, v.catShare = categories(f.Sample, f.DistinctExact, f.Distinct)
+	}
+	if v.class == classText {
+		v.durs = durations(f.Sample)
 	}
 	if v.class == classText && len(f.Distincts) <= maxCodes && int64(len(f.Distincts)) == f.Distinct {
 		v.keys = make([]string, len(f.Distincts))
@@ -618,6 +633,28 @@ func splitOverlap(s, t *valueInfo) (float64, string) {
 		return l, "last"
 	}
 	return 0, ""
+}
+
+// digitsID returns the last ten digits of a long identifier written with
+// digits and at most a leading + and blanks, dashes, dots or parentheses
+// between them (447700900123, "+44 7700 900123"), so that a number with and
+// without its country code, or with leading zeros, meets; "" for other
+// values and for numbers of at most ten digits.
+func digitsID(s string) string {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			n++
+		case c == '+' && i == 0, c == ' ', c == '-', c == '(', c == ')':
+		default:
+			return ""
+		}
+	}
+	if n <= 10 || n > 15 {
+		return ""
+	}
+	return phoneDigits(s)
 }
 
 // phoneDigits keeps the digits of a phone number, at most the last ten (a
