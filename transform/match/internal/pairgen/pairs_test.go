@@ -68,6 +68,7 @@ func TestHeldOutRoundShape(t *testing.T) {
 	}{
 		{round: 3, want: 5, pairs: round3},
 		{round: 4, want: 6, pairs: round4, byName: true},
+		{round: 5, want: 6, pairs: round5, byName: true},
 	} {
 		t.Run(fmt.Sprint("round", tc.round), func(t *testing.T) {
 			if len(tc.pairs) != tc.want {
@@ -119,8 +120,8 @@ func TestNameSeedsDistinct(t *testing.T) {
 	}
 }
 
-// TestRound4Formats checks the value conversions round 4 relies on.
-func TestRound4Formats(t *testing.T) {
+// TestRoundFormats checks the value conversions rounds 4 and 5 rely on.
+func TestRoundFormats(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, tc := range []struct {
 		name string
@@ -152,12 +153,36 @@ func TestRound4Formats(t *testing.T) {
 		{"manchester", ukIntl, "441614960123", "+44 161 496 0123"},
 		{"no number", ukIntl, "", ""},
 		{"hms", hms, "3725", "01:02:05"},
+		{"pounds", lbs, "1755", "175.5"},
+		{"pounds under one", lbs, "7", "0.7"},
+		{"kilograms", kg, "1000", "45.36"},
+		{"ten decimals", tenDecimals, "0.0464", "0.0464000000"},
+		{"ten decimals whole", tenDecimals, "2", "2.0000000000"},
+		{"ten decimals too long", tenDecimals, "0.12345678901", "0.12345678901"},
+		{"unpadded", unpadded, "00123456", "123456"},
+		{"unpadded zero", unpadded, "000", "000"},
+		{"stat", statPriority, "true", "S"},
+		{"routine", statPriority, "false", "R"},
+		{"prefixed", prefixed("EMP-"), "40127", "EMP-40127"},
+		{"prefixed empty", prefixed("EMP-"), "", ""},
+		{"pro", proDashed, "7542296798", "754-2296798"},
+		{"service", lookup(svcNames), "AmazonS3", "Amazon Simple Storage Service"},
+		{"test", lookup(testNames), "TSH", "Thyrotropin"},
+		{"flag", lookup(labFlagWords), "", "Normal"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := tc.f(tc.in, r); got != tc.want {
 				t.Errorf("%q: got %q, want %q", tc.in, got, tc.want)
 			}
 		})
+	}
+	for _, tc := range []struct {
+		in   int64
+		want string
+	}{{46400, "0.0464"}, {2_000_000, "2"}, {0, "0"}, {4_368_176, "4.368176"}} {
+		if got := micros(tc.in); got != tc.want {
+			t.Errorf("micros(%d) = %q, want %q", tc.in, got, tc.want)
+		}
 	}
 }
 
@@ -167,7 +192,7 @@ func TestNPI(t *testing.T) {
 	if d := luhn("80840123456789"); d != 3 {
 		t.Errorf("check digit of 123456789 is %d, want 3 (NPI 1234567893)", d)
 	}
-	for _, n := range prescribers {
+	for _, n := range append(append([]string{}, prescribers...), labOrderers...) {
 		if len(n) != 10 || luhn("80840"+n[:9]) != int(n[9]-'0') {
 			t.Errorf("prescriber NPI %q fails its check digit", n)
 		}
