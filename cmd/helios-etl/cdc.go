@@ -31,6 +31,7 @@ type cdcFlags struct {
 	config, pg, brokers, tables, topicPrefix, slot, publication, snapshot, stateDir, metricsAddr string
 	decodingWorkMem                                                                              string
 	jsonSchemas                                                                                  bool
+	protocol                                                                                     int
 }
 
 func newCDCCmd() *cobra.Command {
@@ -72,6 +73,7 @@ at all, the flags are enough.`,
 	fl.StringVar(&f.stateDir, "state-dir", "", "state directory (state.dir)")
 	fl.BoolVar(&f.jsonSchemas, "json-schemas", false, "write Kafka Connect's schema section with every record (source.postgres.json_schemas)")
 	fl.StringVar(&f.decodingWorkMem, "decoding-work-mem", "", "logical_decoding_work_mem for the replication session, e.g. 64MB (source.postgres.logical_decoding_work_mem)")
+	fl.IntVar(&f.protocol, "protocol", 0, "pgoutput protocol: 0 automatic, 1, or 2 with streaming (source.postgres.protocol)")
 	fl.StringVar(&f.metricsAddr, "metrics-addr", "", "Prometheus listener host:port (monitoring.metrics_addr)")
 	return cmd
 }
@@ -112,6 +114,9 @@ func cdcConfig(cmd *cobra.Command, f cdcFlags) (*config.Config, error) {
 	if changed("decoding-work-mem") {
 		pg.DecodingWorkMem = f.decodingWorkMem
 	}
+	if changed("protocol") {
+		pg.Protocol = f.protocol
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -136,7 +141,7 @@ func pgcdcConfig(cfg *config.Config) pgcdc.Config {
 	c := pgcdc.Config{DSN: pg.DSN, Slot: pg.Slot, Publication: pg.Publication, Tables: pg.Tables,
 		Snapshot: pg.Snapshot, TopicPrefix: pg.TopicPrefix, StatusInterval: time.Duration(pg.StatusInterval),
 		HeartbeatInterval: time.Duration(pg.HeartbeatInterval),
-		Schemas:           pg.JSONSchemas, DecodingWorkMem: pg.DecodingWorkMem,
+		Schemas:           pg.JSONSchemas, DecodingWorkMem: pg.DecodingWorkMem, Protocol: pg.Protocol,
 		SnapshotWorkers: pg.SnapshotWorkers, SnapshotChunkRows: pg.SnapshotChunkRows,
 		ProgressInterval: time.Duration(pg.SnapshotProgressInterval),
 		SpoolDir:         filepath.Join(cfg.State.Dir, "spool")}

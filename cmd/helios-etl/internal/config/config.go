@@ -218,6 +218,9 @@ type Postgres struct {
 	// DecodingWorkMem sets logical_decoding_work_mem on the replication
 	// session; empty keeps the server's setting.
 	DecodingWorkMem string `toml:"logical_decoding_work_mem" example:"\"64MB\""`
+	// Protocol is the pgoutput protocol version: 0 chooses (2, with
+	// streaming of large transactions, on PostgreSQL 14+; else 1).
+	Protocol int `toml:"protocol"`
 }
 
 func (p Postgres) withDefaults() Postgres {
@@ -267,6 +270,9 @@ func (p Postgres) Validate() error {
 	}
 	if p.SnapshotChunkRows < 100 {
 		ps = append(ps, problem("snapshot_chunk_rows", "at least 100", "must be at least 100, got %d", p.SnapshotChunkRows))
+	}
+	if p.Protocol < 0 || p.Protocol > 2 {
+		ps = append(ps, problem("protocol", "0, 1 or 2", "must be 0 (automatic), 1 or 2, got %d", p.Protocol))
 	}
 	if p.DecodingWorkMem != "" && !memSize.MatchString(p.DecodingWorkMem) {
 		ps = append(ps, problem("logical_decoding_work_mem", `a number with kB, MB or GB, e.g. "64MB" (at least 64kB)`,

@@ -389,6 +389,7 @@ dsn = "postgres://helios:${PG_PASSWORD}@db:5432/app?sslmode=require"
 tables = ["public.orders", 'billing.invoices']
 snapshot = "never"
 heartbeat_interval = "0s"
+protocol = 1
 
 [kafka]
 brokers = ["${BROKER_1}", "${BROKER_2:-k2:9092}"]
@@ -418,6 +419,7 @@ mask_fields = ["email", "public.users.ssn"]
 	want.Server.Listen = ":8081"
 	want.Server.ShutdownTimeout = Duration(90 * time.Second)
 	want.Source.Postgres.DSN = "postgres://helios:pg$ecret@db:5432/app?sslmode=require"
+	want.Source.Postgres.Protocol = 1
 	want.Source.Postgres.Tables = []string{"public.orders", "billing.invoices"}
 	want.Source.Postgres.Snapshot = SnapshotNever
 	want.Source.Postgres.HeartbeatInterval = 0
@@ -511,9 +513,11 @@ func TestValidateWithoutFile(t *testing.T) {
 	c := defaults()
 	c.Quality.Sensitivity = 2
 	c.Kafka.SASL.User = "u"
+	c.Source.Postgres.Protocol = 3
 	equalLines(t, errLines(c.Validate()), []string{
 		`kafka.sasl.mechanism: must be set when user or password is set (allowed: "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")`,
 		`quality.sensitivity: must be between 0 and 1, got 2`,
+		`source.postgres.protocol: must be 0 (automatic), 1 or 2, got 3 (0, 1 or 2)`,
 	})
 	if err := defaults().Validate(); err != nil {
 		t.Errorf("defaults do not validate: %v", err)
