@@ -137,15 +137,15 @@ func (s *csvScanner) advance(end, n int) {
 // split cuts an unquoted line at the separators.
 func (s *csvScanner) split(text string) []string {
 	s.fields = s.fields[:0]
-	// A byte loop: fields are short, so it beats a call to IndexByte each.
-	start := 0
-	for i := 0; i < len(text); i++ {
-		if text[i] == s.comma {
-			s.fields = append(s.fields, text[start:i])
-			start = i + 1
+	for {
+		i := strings.IndexByte(text, s.comma)
+		if i < 0 {
+			s.fields = append(s.fields, text)
+			break
 		}
+		s.fields = append(s.fields, text[:i])
+		text = text[i+1:]
 	}
-	s.fields = append(s.fields, text[start:])
 	return s.fields
 }
 
