@@ -100,8 +100,9 @@ func rankMap(s, t *valueInfo) map[string]string {
 func (a hashSet) overlaps(b hashSet) bool { return intersect(a, b) > 0 }
 
 // scales are the unit factors tried between two numeric columns: minutes,
-// cents and hundreds, thousands, hours.
-var scales = []float64{60, 100, 1000, 3600}
+// cents and hundreds, thousands, hours, pounds per kilogram, kilometres per
+// mile, centimetres per inch, feet per metre and bytes per kibibyte.
+var scales = []float64{60, 100, 1000, 3600, 2.20462, 1.609344, 2.54, 3.28084, 1024}
 
 // durationSeconds reads [h]h:mm:ss as seconds.
 func durationSeconds(s string) (float64, bool) {

@@ -2,6 +2,7 @@ package match
 
 import (
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/heliosdb/helios-etl/transform/infer"
@@ -96,7 +97,7 @@ func TestHistAgreement(t *testing.T) {
 }
 
 func TestScaledAgreement(t *testing.T) {
-	var k, full, secs, hms, other []string
+	var k, full, secs, hms, other, kgs, lbs []string
 	for i := range 200 {
 		x := 40 + (i*37)%120
 		k = append(k, fmt.Sprint(x))
@@ -105,6 +106,9 @@ func TestScaledAgreement(t *testing.T) {
 		secs = append(secs, fmt.Sprint(s))
 		hms = append(hms, fmt.Sprintf("%02d:%02d:%02d", s/3600, s/60%60, s%60))
 		other = append(other, fmt.Sprint((i*i)%97))
+		kg := 2 + float64((i*29)%380)/10
+		kgs = append(kgs, fmt.Sprintf("%.1f", kg))
+		lbs = append(lbs, fmt.Sprintf("%.1f", (kg+float64(i%5)/10)*2.20462))
 	}
 	for _, c := range []struct {
 		name   string
@@ -114,9 +118,10 @@ func TestScaledAgreement(t *testing.T) {
 		{"thousands", sampleColumn("sal_k", infer.Integer, k), sampleColumn("salary", infer.Integer, full), 1000},
 		{"seconds vs hh:mm:ss", sampleColumn("dur_s", infer.Integer, secs), sampleColumn("duration", infer.String, hms), 1},
 		{"unrelated", sampleColumn("sal_k", infer.Integer, k), sampleColumn("n", infer.Integer, other), 0},
+		{"pounds vs kilograms", sampleColumn("wt_lb", infer.Decimal, lbs), sampleColumn("weight", infer.Decimal, kgs), 1 / 2.20462},
 	} {
 		g, f := scaledAgreement(&c.a.val, &c.b.val)
-		if c.factor == 0 && g > 0.5 || c.factor != 0 && (g <= 0.5 || f != c.factor) {
+		if c.factor == 0 && g > 0.5 || c.factor != 0 && (g <= 0.5 || math.Abs(f-c.factor) > 1e-9) {
 			t.Errorf("%s: agreement %.3f factor %v, want factor %v", c.name, g, f, c.factor)
 		}
 	}

@@ -49,7 +49,13 @@
 //     score 0. The lexicon (internal/vocab, words.go) is general business
 //     vocabulary of CRM, ERP, HR, finance, banking, lending, logistics,
 //     retail, travel, hospitality, education, property, manufacturing,
-//     healthcare, IoT and SaaS schemas, nothing dataset-specific.
+//     healthcare, IoT and SaaS schemas, nothing dataset-specific, and a
+//     broader thesaurus (concepts.go: about 490 groups of 2,500 words by
+//     concept: parties and roles, things and materials, display, money,
+//     dates, places, statuses, identifiers, and the jargon of logistics,
+//     healthcare, finance, HR, retail, travel, telecom, utilities, cloud
+//     billing, insurance, education, real estate, automotive, energy,
+//     hospitality and government; opposite concepts never share a group).
 //   - Overlap: the share of distinct values found on the other side,
 //     from the coordinated bottom-k samples (exact when a column has at most
 //     256 distinct values), and after writing values in a canonical form
@@ -130,8 +136,9 @@
 // categories with no value in common whose ranked frequencies pass a
 // chi-square test of homogeneity (codes MOC/SMSMO/GPRS against words
 // voice/sms/data, E/A against true/false; base 0.62), and numbers that
-// follow the other column's distribution once multiplied by 60, 100, 1000
-// or 3600 either way, or seconds against hh:mm:ss durations (base 0.62).
+// follow the other column's distribution once multiplied by 60, 100, 1000,
+// 3600 or a unit factor (pounds/kilograms 2.20462, miles/km 1.609344,
+// inches/cm 2.54, feet/metres 3.28084, 1024 for bytes) either way, or seconds against hh:mm:ss durations (base 0.62).
 // The partial name score is added by a noisy-or, 1 − (1 − r)(1 − 0.9·N²).
 // Identifiers of 11 to 15 digits (with an optional + and separators) are
 // compared everywhere by their last ten digits (447700900123, "+44 7700

@@ -17,6 +17,7 @@ var memberOf = map[string][]uint16{}
 var maxPhrase = 1
 
 func init() {
+	groups = append(groups, concepts...)
 	for i, g := range groups {
 		for _, w := range g {
 			if !slices.Contains(memberOf[w], uint16(i)) {

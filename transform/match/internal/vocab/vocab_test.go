@@ -178,3 +178,57 @@ func TestClasses(t *testing.T) {
 		{"customer", "amount", false}, {"fine", "time", false}, {"price", "count", false},
 	})
 }
+
+// TestConceptsOpposites checks the thesaurus of concepts.go: no word
+// joins two opposite concepts (every word of one group against every
+// word of the other), and known synonyms from several industries relate.
+func TestConceptsOpposites(t *testing.T) {
+	t.Parallel()
+	opposites := [][2][]string{
+		{{"start", "begin", "commence", "from", "inception"}, {"end", "finish", "until", "expiry", "completion"}},
+		{{"buyer", "purchaser"}, {"seller", "vendor", "merchant"}},
+		{{"shipper", "consignor", "sender"}, {"consignee", "recipient", "receiver"}},
+		{{"pickup", "origin"}, {"dropoff", "destination", "delivered"}},
+		{{"debit", "withdrawal"}, {"credit", "deposit"}},
+		{{"minimum", "lowest"}, {"maximum", "highest"}},
+		{{"gross", "pretax"}, {"net", "aftertax"}},
+		{{"birth", "born"}, {"death", "deceased"}},
+		{{"hired", "onboarded"}, {"terminated", "resigned"}},
+		{{"admitted", "admission"}, {"discharged", "discharge"}},
+		{{"arrival", "landing", "inbound"}, {"departure", "takeoff", "outbound"}},
+		{{"approved", "accepted"}, {"rejected", "declined"}},
+		{{"active", "enabled"}, {"inactive", "suspended"}},
+		{{"created", "made"}, {"modified", "deleted"}},
+		{{"caller", "anumber", "originating"}, {"callee", "bnumber", "terminating"}},
+		{{"revenue", "income"}, {"cost", "expense"}},
+		{{"abnormal"}, {"normal"}},
+		{{"visible", "displayed"}, {"hidden", "private"}},
+		{{"first", "given"}, {"last", "surname"}},
+		{{"customer", "client"}, {"supplier", "carrier"}},
+		{{"taxable"}, {"exempt"}},
+		{{"virtual", "remote"}, {"inperson", "onsite"}},
+		{{"username"}, {"login", "password"}},
+		{{"quantity", "count"}, {"amount", "total"}},
+	}
+	for _, o := range opposites {
+		for _, a := range o[0] {
+			for _, b := range o[1] {
+				if Related(Concepts(a), Concepts(b)) {
+					t.Errorf("opposites %q and %q share a group", a, b)
+				}
+			}
+		}
+	}
+	related := func(a, b string) bool { return Related(Concepts(Expand(a)), Concepts(Expand(b))) }
+	checkRelation(t, "Related", related, []wordPair{
+		{"artist", "maker", true}, {"medium", "materials", true}, {"made", "created", true}, {"view", "display", true},
+		{"pro", "tracking", true}, {"bol", "lading", true}, {"consignee", "receiver", true}, {"mrn", "chart", true},
+		{"abnormal", "interpretation", true}, {"loinc", "analyte", true}, {"telehealth", "virtual", true},
+		{"cabin", "class", true}, {"callee", "bnumber", true}, {"odometer", "mileage", true}, {"sqft", "footage", true},
+		{"copay", "copayment", true}, {"payroll", "payslip", true}, {"cart", "basket", true}, {"outage", "interruption", true},
+		{"accession", "acquisition", true}, {"premium", "contribution", true}, {"vin", "chassis", true},
+		{"violation", "infraction", true}, {"semester", "trimester", true}, {"resolved", "completed", true},
+		{"artist", "customer", false}, {"medium", "maximum", false}, {"made", "modified", false}, {"tracking", "invoice", false},
+		{"tip", "service", false}, {"family", "type", false}, {"login", "username", false}, {"payer", "customer", false},
+	})
+}
