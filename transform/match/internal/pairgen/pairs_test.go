@@ -69,6 +69,7 @@ func TestHeldOutRoundShape(t *testing.T) {
 		{round: 3, want: 5, pairs: round3},
 		{round: 4, want: 6, pairs: round4, byName: true},
 		{round: 5, want: 6, pairs: round5, byName: true},
+		{round: 6, want: 6, pairs: round6, byName: true},
 	} {
 		t.Run(fmt.Sprint("round", tc.round), func(t *testing.T) {
 			if len(tc.pairs) != tc.want {
@@ -120,7 +121,7 @@ func TestNameSeedsDistinct(t *testing.T) {
 	}
 }
 
-// TestRoundFormats checks the value conversions rounds 4 and 5 rely on.
+// TestRoundFormats checks the value conversions rounds 4 to 6 rely on.
 func TestRoundFormats(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, tc := range []struct {
@@ -153,7 +154,7 @@ func TestRoundFormats(t *testing.T) {
 		{"manchester", ukIntl, "441614960123", "+44 161 496 0123"},
 		{"no number", ukIntl, "", ""},
 		{"hms", hms, "3725", "01:02:05"},
-		{"pounds", lbs, "1755", "175.5"},
+		{"pounds weight", lbs, "1755", "175.5"},
 		{"pounds under one", lbs, "7", "0.7"},
 		{"kilograms", kg, "1000", "45.36"},
 		{"ten decimals", tenDecimals, "0.0464", "0.0464000000"},
@@ -169,6 +170,30 @@ func TestRoundFormats(t *testing.T) {
 		{"service", lookup(svcNames), "AmazonS3", "Amazon Simple Storage Service"},
 		{"test", lookup(testNames), "TSH", "Thyrotropin"},
 		{"flag", lookup(labFlagWords), "", "Normal"},
+		{"miles", milesToKm, "28489", "45849"},
+		{"miles not a number", milesToKm, "n/a", "n/a"},
+		{"watts", milli, "4301", "4.301"},
+		{"watts under one kw", milli, "57", "0.057"},
+		{"celsius tenths", tenths, "286", "28.6"},
+		{"fahrenheit", tenthsCToF, "286", "83.5"},
+		{"freezing", tenthsCToF, "0", "32.0"},
+		{"square metres", sqftToSqm, "1000", "92.9"},
+		{"acres", hundredthAcresToSqft, "25", "10890"},
+		{"acres plain", hundredthsPlain, "6", "0.06"},
+		{"half bath", halves, "5", "2.5"},
+		{"whole baths", halves, "4", "2"},
+		{"fuel percent", eighthsPct, "5", "62.5"},
+		{"full tank", eighthsPct, "8", "100"},
+		{"fuel eighths", eighths, "6", "6/8"},
+		{"sas date", sasDate, "2025-03-05", "05MAR2025"},
+		{"epoch ms", epochMillis, "2025-09-06 09:00:00", "1757149200000"},
+		{"list price", dollarsGrouped, "1116000", "$1,116,000"},
+		{"small price", dollarsGrouped, "950", "$950"},
+		{"pounds", pounds, "2550", "£25.50"},
+		{"no pounds", pounds, "", ""},
+		{"acriss", lookup(acrissWords), "IFAR", "Intermediate SUV"},
+		{"violation", lookup(violationWords), "88.13B+", "Meter expired"},
+		{"inverter", lookup(inverterStates), "4", "Producing"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := tc.f(tc.in, r); got != tc.want {
