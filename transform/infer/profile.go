@@ -125,6 +125,11 @@ type Field struct {
 
 	// Sample is a uniform sample of the non-null values (reservoir).
 	Sample []string `json:"-"`
+	// RowSample holds the column's values in a uniform sample of at most
+	// [RowSampleSize] rows, the same rows in the same order for every
+	// column of a schema ("" for a null), so that two tables can be joined
+	// on the entities they share.
+	RowSample []string `json:"-"`
 	// Distincts is a coordinated bottom-k sample of the distinct values and
 	// DistinctHashes their hashes ([HashValue]), in the same order;
 	// DistinctThreshold is the largest hash a value may have to be kept
@@ -168,7 +173,15 @@ type Profiler struct {
 	cols    []*column
 	rows    int64
 	skipped int64
+	// rowRng draws the row sample (see [Field.RowSample]); rowN is the
+	// number of rows it holds
+	rowRng rng
+	rowN   int
 }
+
+// RowSampleSize is how many rows [Field.RowSample] keeps: the same uniform
+// sample of rows for every column of a table.
+const RowSampleSize = 1024
 
 type column struct {
 	name   string
@@ -197,6 +210,7 @@ type column struct {
 
 	reservoir []string
 	rng       rng
+	rowSample []string
 
 	changes []Change
 }
@@ -205,7 +219,7 @@ type column struct {
 // later carry more fields than the header (JSON Lines learn keys as they
 // go); the new columns are null in the rows before.
 func NewProfiler(header []string, cfg Config) *Profiler {
-	p := &Profiler{cfg: cfg.withDefaults()}
+	p := &Profiler{cfg: cfg.withDefaults(), rowRng: rng(0x2545F4914F6CDD1D)}
 	for _, h := range header {
 		p.addColumn(h)
 	}
@@ -224,6 +238,7 @@ func (p *Profiler) addColumn(name string) {
 		rng:    rng(0x9E3779B97F4A7C15 ^ uint64(len(p.cols)+1)*0xD1B54A32D192ED03),
 	}
 	c.reservoir = make([]string, 0, p.cfg.Reservoir)
+	c.rowSample = make([]string, p.rowN, RowSampleSize) // null in the rows before
 	p.cols = append(p.cols, c)
 }
 
@@ -241,8 +256,29 @@ func (p *Profiler) Observe(values []string, null []bool, line int, names []strin
 		p.addColumn(name)
 	}
 	p.rows++
+	// one uniform sample of whole rows (reservoir over rows): slot is
+	// where this row goes, -1 when it is not kept
+	slot := -1
+	if p.rowN < RowSampleSize {
+		slot = p.rowN
+		p.rowN++
+	} else if j, _ := bits.Mul64(p.rowRng.next(), uint64(p.rows)); j < RowSampleSize {
+		slot = int(j)
+	}
 	for i, c := range p.cols {
-		if i >= len(values) || (null != nil && null[i]) {
+		isNull := i >= len(values) || (null != nil && null[i])
+		if slot >= 0 {
+			v := ""
+			if !isNull {
+				v = clone(trimBlank(values[i]))
+			}
+			if slot == len(c.rowSample) {
+				c.rowSample = append(c.rowSample, v)
+			} else {
+				c.rowSample[slot] = v
+			}
+		}
+		if isNull {
 			c.nulls++
 			continue
 		}
@@ -430,6 +466,7 @@ func (c *column) field(rows int64) Field {
 	}
 	f.minNum, f.maxNum, f.maxFrac = c.minNum, c.maxNum, c.maxFrac
 	f.Sample = slices.Clone(c.reservoir)
+	f.RowSample = slices.Clone(c.rowSample)
 	f.Distincts = slices.Clone(c.bottom.val)
 	f.DistinctHashes = slices.Clone(c.bottom.hash)
 	f.DistinctThreshold = c.bottom.threshold()

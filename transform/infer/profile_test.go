@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -177,5 +178,52 @@ func TestEvolve(t *testing.T) {
 	}
 	if got.Rows != 15 {
 		t.Errorf("rows %d", got.Rows)
+	}
+}
+
+func TestRowSampleAligned(t *testing.T) {
+	for _, rows := range []int{10, RowSampleSize, 5 * RowSampleSize} {
+		p := NewProfiler([]string{"id", "half"}, Config{})
+		for i := range rows {
+			id := strconv.Itoa(i)
+			var null []bool
+			half := strconv.Itoa(i / 2)
+			if i%3 == 0 {
+				null = []bool{false, true}
+			}
+			// a third column appears from row 5 on (JSON Lines)
+			vals := []string{id, half}
+			if i >= 5 {
+				vals = append(vals, "x"+id)
+				if null != nil {
+					null = append(null, false)
+				}
+			}
+			p.Observe(vals, null, i+1, []string{"id", "half", "late"})
+		}
+		s := p.Schema()
+		ids, halves, late := s.Fields[0].RowSample, s.Fields[1].RowSample, s.Fields[2].RowSample
+		if want := min(rows, RowSampleSize); len(ids) != want || len(halves) != want || len(late) != want {
+			t.Fatalf("%d rows: row samples of %d, %d, %d rows, want %d", rows, len(ids), len(halves), len(late), want)
+		}
+		seen := map[string]bool{}
+		for k, id := range ids {
+			i, err := strconv.Atoi(id)
+			if err != nil || seen[id] {
+				t.Fatalf("%d rows: row %d: id %q unreadable or twice", rows, k, id)
+			}
+			seen[id] = true
+			wantHalf := strconv.Itoa(i / 2)
+			if i%3 == 0 {
+				wantHalf = ""
+			}
+			wantLate := "x" + id
+			if i < 5 {
+				wantLate = ""
+			}
+			if halves[k] != wantHalf || late[k] != wantLate {
+				t.Errorf("%d rows: row %d (id %s): half %q late %q, want %q %q", rows, k, id, halves[k], late[k], wantHalf, wantLate)
+			}
+		}
 	}
 }
