@@ -32,6 +32,7 @@ const (
 	ConvPlainNumber     = "plain_number"        // amounts written with a currency sign or thousands commas → plain numbers ($1,234.50 → 1234.50)
 	ConvScale           = "scale"               // numbers times a factor (To: "1000" for thousands → units, "0.01" for cents → units)
 	ConvSecondsToDur    = "seconds_to_duration" // seconds → hh:mm:ss
+	ConvLinear          = "linear"              // numbers times Factor plus Offset (°C → °F: 1.8, 32), To: decimals kept
 )
 
 // Conversion is what a source value needs to become a target value.
@@ -41,12 +42,15 @@ type Conversion struct {
 	To   string `json:"to,omitempty" toml:"to"`
 	// Values maps each source value to its target value (value_map).
 	Values map[string]string `json:"values,omitempty" toml:"values"`
+	// Factor and Offset define a linear conversion: Factor·x + Offset.
+	Factor float64 `json:"factor,omitempty" toml:"factor"`
+	Offset float64 `json:"offset,omitempty" toml:"offset"`
 }
 
 // Conversions lists the conversion kinds.
 func Conversions() []string {
 	return []string{ConvNone, ConvCast, ConvDateLayout, ConvTimestampToDate, ConvDateToTimestamp, ConvBoolWords,
-		ConvCentsToDecimal, ConvCountryToISO, ConvSplitName, ConvPhoneFormat, ConvEpochToTime, ConvValueMap, ConvPlainNumber, ConvScale, ConvSecondsToDur}
+		ConvCentsToDecimal, ConvCountryToISO, ConvSplitName, ConvPhoneFormat, ConvEpochToTime, ConvValueMap, ConvPlainNumber, ConvScale, ConvSecondsToDur, ConvLinear}
 }
 
 // Output is the type of the values the conversion produces: [infer.Unknown]
@@ -63,7 +67,7 @@ func (c Conversion) Output() infer.Type {
 		return infer.Timestamp
 	case ConvEpochToTime:
 		return infer.Timestamp
-	case ConvPlainNumber, ConvScale:
+	case ConvPlainNumber, ConvScale, ConvLinear:
 		return infer.Decimal
 	case ConvSecondsToDur:
 		return infer.String
@@ -105,6 +109,13 @@ func (c Conversion) Validate() error {
 		if _, ok := goTimestampLayout(c.To); !ok {
 			return fmt.Errorf("epoch to %q: unknown timestamp layout", c.To)
 		}
+	case ConvLinear:
+		if c.Factor == 0 || math.IsInf(c.Factor, 0) || math.IsNaN(c.Factor) || math.IsInf(c.Offset, 0) || math.IsNaN(c.Offset) {
+			return fmt.Errorf("linear %v·x + %v: write a finite, non-zero factor", c.Factor, c.Offset)
+		}
+		if _, err := linearDecimals(c.To); err != nil {
+			return err
+		}
 	case ConvPhoneFormat:
 		if !strings.Contains(c.To, "9") {
 			return fmt.Errorf("phone format %q: write the pattern with 9 for each digit, such as (999) 999-9999", c.To)
@@ -134,6 +145,8 @@ func (c Conversion) String() string {
 		return "full name -> " + c.To + " word"
 	case ConvValueMap:
 		return fmt.Sprintf("%s -> %s (%d values)", c.From, c.To, len(c.Values))
+	case ConvLinear:
+		return fmt.Sprintf("x * %v + %v", c.Factor, c.Offset)
 	}
 	if c.From != "" || c.To != "" {
 		return fmt.Sprintf("%s -> %s", c.From, c.To)
@@ -178,6 +191,19 @@ func goTimestampLayout(format string) (string, bool) {
 	return goLayouts[best][1] + clock, true
 }
 
+// linearDecimals reads the decimals a linear conversion keeps: "" for all
+// (-1), else 0 to 12.
+func linearDecimals(to string) (int, error) {
+	if to == "" {
+		return -1, nil
+	}
+	d, err := strconv.Atoi(to)
+	if err != nil || d < 0 || d > 12 {
+		return 0, fmt.Errorf("linear: decimals %q: write a whole number from 0 to 12", to)
+	}
+	return d, nil
+}
+
 // errNoConversion is returned by Apply for values the conversion cannot
 // read.
 var errNoConversion = errors.New("value does not fit the conversion")
@@ -211,6 +237,13 @@ func (c Conversion) Apply(v string) (string, error) {
 			return "", fmt.Errorf("%q scaled by %q: %w", v, c.To, errNoConversion)
 		}
 		return strconv.FormatFloat(x*f, 'f', -1, 64), nil
+	case ConvLinear:
+		x, ok := parseNumber(v)
+		d, err := linearDecimals(c.To)
+		if !ok || err != nil {
+			return "", fmt.Errorf("%q as %v·x + %v: %w", v, c.Factor, c.Offset, errNoConversion)
+		}
+		return strconv.FormatFloat(c.Factor*x+c.Offset, 'f', d, 64), nil
 	case ConvSecondsToDur:
 		x, ok := parseNumber(v)
 		if !ok || x < 0 {

@@ -84,6 +84,10 @@ type Evidence struct {
 	// (values of the columns left once clear pairs are fixed); 0 for
 	// pairs found otherwise.
 	Residual float64 `json:"residual,omitempty"`
+	// Join is the confidence of a pair proposed by comparing the rows of
+	// the entities both tables share (see "Joined rows" in the package
+	// documentation); 0 for pairs found otherwise.
+	Join float64 `json:"join,omitempty"`
 }
 
 // Mapping pairs one source column with one target column.
@@ -353,6 +357,7 @@ func (m *Matcher) match(src, tgt []infer.Field, fixed, origin map[string]string)
 			Conversion: conversionFor(&sc[i], &tc[j]), Evidence: evs[a][b],
 		})
 	}
+	m.assignJoined(sc, tc, usedS, usedT, src, tgt, &res)
 	m.assignResidual(sc, tc, usedS, usedT, src, tgt, &res)
 	order := map[string]int{}
 	for i, f := range src {
@@ -389,28 +394,55 @@ func (m *Matcher) assignResidual(sc, tc []column, usedS, usedT []bool, src, tgt 
 		return e
 	}
 	conf := residual(sc, tc, rows, cols, ev)
-	w := make([][]float64, len(rows))
-	for a := range rows {
-		w[a] = make([]float64, len(cols))
-		for b := range cols {
-			if conf[a][b] >= m.cfg.Threshold {
-				w[a][b] = conf[a][b]
-			}
-		}
-	}
-	for a, b := range assign(w) {
-		if b < 0 || w[a][b] == 0 {
-			continue
-		}
-		i, j := rows[a], cols[b]
-		usedS[i], usedT[j] = true, true
+	assignStage(conf, rows, cols, m.cfg.Threshold, usedS, usedT, func(a, b, i, j int) {
 		e := evs[[2]int{i, j}]
 		e.Residual = round3(conf[a][b])
 		res.Mappings = append(res.Mappings, Mapping{
 			Source: src[i].Name, Target: tgt[j].Name, Confidence: round3(conf[a][b]), Origin: OriginInferred,
 			Conversion: conversionFor(&sc[i], &tc[j]), Evidence: e,
 		})
+	})
+}
+
+// assignStage assigns rows to cols by the Hungarian method on the scores
+// at or above thr, marks the pairs used and hands each to add (a, b index
+// conf; i, j the columns).
+func assignStage(conf [][]float64, rows, cols []int, thr float64, usedS, usedT []bool, add func(a, b, i, j int)) {
+	w := thresholded(conf, thr)
+	for a, b := range assign(w) {
+		if b < 0 || w[a][b] == 0 {
+			continue
+		}
+		i, j := rows[a], cols[b]
+		usedS[i], usedT[j] = true, true
+		add(a, b, i, j)
 	}
+}
+
+// assignJoined proposes pairs among the columns left unassigned from the
+// rows of the entities both tables share (see joinScores), and marks them
+// used.
+func (m *Matcher) assignJoined(sc, tc []column, usedS, usedT []bool, src, tgt []infer.Field, res *Result) {
+	if m.namesOnly {
+		return
+	}
+	rows, cols := unused(usedS), unused(usedT)
+	conf, convs := joinScores(sc, tc, rows, cols)
+	if conf == nil {
+		return
+	}
+	assignStage(conf, rows, cols, m.cfg.Threshold, usedS, usedT, func(a, b, i, j int) {
+		_, e := m.score(&sc[i], &tc[j])
+		e.Join = round3(conf[a][b])
+		conv := convs[a][b]
+		if conv.Kind == "" {
+			conv = conversionFor(&sc[i], &tc[j])
+		}
+		res.Mappings = append(res.Mappings, Mapping{
+			Source: src[i].Name, Target: tgt[j].Name, Confidence: round3(conf[a][b]), Origin: OriginInferred,
+			Conversion: conv, Evidence: e,
+		})
+	})
 }
 
 // unused returns the indexes i with !used[i].

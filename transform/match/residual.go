@@ -152,18 +152,7 @@ func residual(sc, tc []column, rows, cols []int, ev func(i, j int) Evidence) [][
 			if x <= 0 {
 				continue
 			}
-			second := 0.0
-			for b2 := range cols {
-				if b2 != b {
-					second = max(second, agree[a][b2])
-				}
-			}
-			for a2 := range rows {
-				if a2 != a {
-					second = max(second, agree[a2][b])
-				}
-			}
-			excl := max(0, 1-second/x)
+			excl := max(0, 1-rival(agree, a, b)/x)
 			out[a][b] = base[a][b] * x * (0.5 + 0.5*excl)
 			// names that partly agree add their weak evidence (noisy-or)
 			n := name[a][b]
@@ -181,4 +170,36 @@ func zeroOne(f *infer.Field) bool {
 	lo, err1 := strconv.Atoi(f.Min)
 	hi, err2 := strconv.Atoi(f.Max)
 	return err1 == nil && err2 == nil && lo >= 0 && hi <= 1
+}
+
+// rival is the best score in row a or column b of q other than q[a][b]:
+// the best other partner of either column.
+func rival(q [][]float64, a, b int) float64 {
+	second := 0.0
+	for b2, x := range q[a] {
+		if b2 != b {
+			second = max(second, x)
+		}
+	}
+	for a2 := range q {
+		if a2 != a {
+			second = max(second, q[a2][b])
+		}
+	}
+	return second
+}
+
+// thresholded keeps the scores at or above thr, and zero elsewhere, as the
+// weights of an assignment.
+func thresholded(conf [][]float64, thr float64) [][]float64 {
+	w := make([][]float64, len(conf))
+	for a, row := range conf {
+		w[a] = make([]float64, len(row))
+		for b, x := range row {
+			if x >= thr {
+				w[a][b] = x
+			}
+		}
+	}
+	return w
 }
