@@ -73,3 +73,15 @@ func TestParseNumber(t *testing.T) {
 		}
 	}
 }
+
+func FuzzJoinKeyClock(f *testing.F) {
+	for _, s := range []string{"ML81019426", "12:3", "1:05 PM", "2025-03-31T16:37:10Z", ":", "9:"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		_ = joinKey(s)
+		if c := clockOf(s); c != "" && len(c) != 9 {
+			t.Errorf("clockOf(%q) = %q", s, c)
+		}
+	})
+}

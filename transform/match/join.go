@@ -431,7 +431,7 @@ func joinScores(sc, tc []column, rows, cols []int) ([][]float64, [][]Conversion)
 			if q[a][b] == 0 || negated(sc[i].name.flat, tc[j].name.flat) || negated(tc[j].name.flat, sc[i].name.flat) {
 				continue
 			}
-			r := joinBase * q[a][b] * (0.5 + 0.5*(1-min(1, rival(q, a, b)/q[a][b])))
+			r := joinBase * q[a][b] * math.Sqrt(clamp01(1-rival(q, a, b)/q[a][b])) // a tie says nothing
 			n := nameSim(&sc[i].name, &tc[j].name)
 			conf[a][b] = 1 - (1-r)*(1-0.9*n*n)
 		}
