@@ -2,6 +2,7 @@ package match
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -45,9 +46,19 @@ func joinKey(s string) string {
 	return string(b)
 }
 
-// keyable reports a column that may identify rows: text or integers,
-// not dates or measures.
+// keyable reports a column that may identify rows: near-unique text or
+// integers, not dates or measures.
 func keyable(v *valueInfo) bool {
+	f := v.f
+	if f.Count < joinMinRows || f.Distinct*10 < f.Count*9 || len(f.RowSample) < joinMinRows {
+		return false // not near-unique in the table
+	}
+	return idLike(v)
+}
+
+// idLike reports text or integers, not dates or measures: values that
+// compare as identifiers (see joinKey).
+func idLike(v *valueInfo) bool {
 	switch v.typ {
 	case infer.String, infer.Integer:
 		return v.class != classTime && v.asTime == nil
@@ -78,6 +89,7 @@ func keyIndex(rows []string) map[string]int {
 // joined rows (source row, target row) and the key columns, or nil.
 func findJoin(sc, tc []column) (pairs [][2]int, ks, kt int) {
 	ks, kt = -1, -1
+	best := 0
 	sIdx := make([]map[string]int, len(sc))
 	for i := range sc {
 		if keyable(&sc[i].val) {
@@ -96,17 +108,30 @@ func findJoin(sc, tc []column) (pairs [][2]int, ks, kt int) {
 			if si == nil {
 				continue
 			}
-			var p [][2]int
-			for k, r := range si {
-				if q, ok := tIdx[k]; ok {
-					p = append(p, [2]int{r, q})
+			shared, seen := 0, 0
+			for k := range si {
+				if _, ok := tIdx[k]; ok {
+					shared++
+				}
+				if seen++; seen == 128 && shared == 0 {
+					break // keys that do not meet in 128 tries: not a join
 				}
 			}
-			if len(p) >= joinMinRows && float64(len(p)) >= joinMinShare*float64(min(len(si), len(tIdx))) && len(p) > len(pairs) {
-				pairs, ks, kt = p, i, j
+			if shared >= joinMinRows && float64(shared) >= joinMinShare*float64(min(len(si), len(tIdx))) && shared > best {
+				best, ks, kt = shared, i, j
 			}
 		}
 	}
+	if ks < 0 {
+		return nil, ks, kt
+	}
+	tIdx := keyIndex(tc[kt].val.f.RowSample)
+	for k, r := range sIdx[ks] {
+		if q, ok := tIdx[k]; ok {
+			pairs = append(pairs, [2]int{r, q})
+		}
+	}
+	slices.SortFunc(pairs, func(x, y [2]int) int { return x[0] - y[0] }) // map order is random
 	return pairs, ks, kt
 }
 
@@ -167,7 +192,7 @@ func joinCanon(v string, c *valueInfo) string {
 		}
 		return d + clockOf(v)
 	}
-	if keyable(c) {
+	if idLike(c) {
 		return joinKey(v)
 	}
 	return canonical(v, c.class, c.f.Semantic)
