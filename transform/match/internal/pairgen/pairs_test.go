@@ -70,6 +70,7 @@ func TestHeldOutRoundShape(t *testing.T) {
 		{round: 4, want: 6, pairs: round4, byName: true},
 		{round: 5, want: 6, pairs: round5, byName: true},
 		{round: 6, want: 6, pairs: round6, byName: true},
+		{round: 7, want: 6, pairs: round7, byName: true},
 	} {
 		t.Run(fmt.Sprint("round", tc.round), func(t *testing.T) {
 			if len(tc.pairs) != tc.want {
@@ -121,7 +122,7 @@ func TestNameSeedsDistinct(t *testing.T) {
 	}
 }
 
-// TestRoundFormats checks the value conversions rounds 4 to 6 rely on.
+// TestRoundFormats checks the value conversions rounds 4 to 7 rely on.
 func TestRoundFormats(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, tc := range []struct {
@@ -194,6 +195,19 @@ func TestRoundFormats(t *testing.T) {
 		{"acriss", lookup(acrissWords), "IFAR", "Intermediate SUV"},
 		{"violation", lookup(violationWords), "88.13B+", "Meter expired"},
 		{"inverter", lookup(inverterStates), "4", "Producing"},
+		{"vgm pounds", kgToLb, "24350", "53683"},
+		{"wind mph", tenthsMsToMph, "100", "22.4"},
+		{"downtime hours", minutesToHours, "135", "2.25"},
+		{"whole hours", minutesToHours, "120", "2.00"},
+		{"lead mg/l", tenthsUgToMg, "35", "0.0035"},
+		{"labour minutes", tenthsHourToMin, "15", "90"},
+		{"container", containerSpaced, "CSQU3054383", "CSQU 305438-3"},
+		{"container short", containerSpaced, "CSQU305438", "CSQU305438"},
+		{"no setpoint", tenthsCToF, "", ""},
+		{"frozen setpoint", tenthsCToF, "-180", "-0.4"},
+		{"iso type", lookup(isoTypes), "45R1", "40ft High Cube Reefer"},
+		{"line", lookup(shippingLineNames), "CMDU", "CMA CGM"},
+		{"component", lookup(turbinePartNames), "MBR", "Main bearing"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := tc.f(tc.in, r); got != tc.want {
@@ -207,6 +221,26 @@ func TestRoundFormats(t *testing.T) {
 	}{{46400, "0.0464"}, {2_000_000, "2"}, {0, "0"}, {4_368_176, "4.368176"}} {
 		if got := micros(tc.in); got != tc.want {
 			t.Errorf("micros(%d) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestISO6346 checks the container check digit on published examples and
+// on drawn numbers.
+func TestISO6346(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int
+	}{{"CSQU305438", 3}, {"MSKU907032", 3}, {"TGHU759233", 6}} {
+		if got := iso6346Check(tc.in); got != tc.want {
+			t.Errorf("check digit of %s is %d, want %d", tc.in, got, tc.want)
+		}
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 50 {
+		n := containerNumber(r, "HLXU")
+		if len(n) != 11 || iso6346Check(n[:10]) != int(n[10]-'0') {
+			t.Errorf("container %q fails its check digit", n)
 		}
 	}
 }
