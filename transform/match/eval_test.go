@@ -272,10 +272,10 @@ func TestEvalPairs(t *testing.T) {
 	}
 }
 
-// Floors: the accuracy reached minus a margin (tuned 1.000 over 96
-// columns; held-out 0.971 over 342, all rounds development data now; the
-// blind evaluations gave 0.807-0.847 and 0.792, see EVALUATION.md).
+// Floors: the accuracy reached minus a small margin (tuned 1.000 over 96
+// columns; held-out 0.973 over 409, of which only the 7th round's one
+// evaluation, 0.985, was blind; see EVALUATION.md).
 const (
 	tunedFloor   = 0.98
-	heldOutFloor = 0.93
+	heldOutFloor = 0.96
 )
