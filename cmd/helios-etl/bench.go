@@ -258,6 +258,14 @@ func (b *benchEnv) throughput(ctx context.Context, recv, name string, rows int, 
 		return fmt.Errorf("%s: write: %w", name, err)
 	}
 	writeTime := time.Since(t0)
+	// End the range with a WAL record written after the workload: the
+	// walsender reaches it only once it has sent every change before it.
+	// With the end at the workload's own commit, pg_recvlogical can stop on
+	// a keepalive whose WAL position has passed that commit while the
+	// changes are still being sent, and report a rate it never reached.
+	if _, err := b.conn.Exec(ctx, "SELECT pg_logical_emit_message(false, 'helios-bench-end', '')"); err != nil {
+		return fmt.Errorf("%s: end marker: %w", name, err)
+	}
 	end, err := b.walLSN(ctx)
 	if err != nil {
 		return err
