@@ -1,11 +1,8 @@
 package integration
 
 import (
-	"bufio"
-	"context"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"regexp"
 	"strconv"
@@ -48,28 +45,16 @@ func qualityStageConfig(t *testing.T, brokers []string, name, addr, stageExtra, 
 	return path
 }
 
-var seriesRE = regexp.MustCompile(`^([a-z_]+)\{(.*)\} (\S+)$`)
+var seriesRE = regexp.MustCompile(`^([a-z_]+)\{(.*)\}$`)
 
-// scrape reads the Prometheus text at addr: "name{k=v,...}" (labels in
-// the order exposed, which is sorted) → value, for the series of pipeline.
-func scrape(ctx context.Context, t *testing.T, addr, pipeline string) map[string]float64 {
-	t.Helper()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/metrics", nil)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("scrape %s: %v", addr, err)
-	}
-	defer resp.Body.Close()
+// pipelineSeries picks pipeline's series out of a scrape: "name{k=v,...}"
+// (labels in the order exposed, which is sorted) with the pipeline label and
+// the quotes left out.
+func pipelineSeries(all map[string]float64, pipeline string) map[string]float64 {
 	out := map[string]float64{}
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		m := seriesRE.FindStringSubmatch(sc.Text())
+	for series, v := range all {
+		m := seriesRE.FindStringSubmatch(series)
 		if m == nil || !strings.Contains(m[2], `pipeline="`+pipeline+`"`) {
-			continue
-		}
-		v, err := strconv.ParseFloat(m[3], 64)
-		if err != nil {
 			continue
 		}
 		labels := strings.ReplaceAll(strings.ReplaceAll(m[2], `pipeline="`+pipeline+`",`, ""), `,pipeline="`+pipeline+`"`, "")
@@ -201,7 +186,11 @@ clean = ["price_cents=coerce:cents_to_decimal"]
 			"etl_quality_breaches_total{action=quarantine,dimension=timeliness,field=*}": 2,
 		}
 		err := waitFor(ctx, "the quality metrics", func() (bool, error) {
-			got = scrape(ctx, t, addr, name)
+			all, err := scrape(addr)
+			if err != nil {
+				return false, err
+			}
+			got = pipelineSeries(all, name)
 			for k, v := range want {
 				if d := got[k] - v; d > 1e-9 || d < -1e-9 {
 					return false, nil

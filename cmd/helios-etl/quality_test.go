@@ -121,3 +121,28 @@ func TestQualityProfileFormats(t *testing.T) {
 		t.Errorf("--min-score: %v, want exit status 2", err)
 	}
 }
+
+func TestQualityProfilePasses(t *testing.T) {
+	t.Parallel()
+	input := smallCSV(t)
+	var outs []string
+	for _, args := range [][]string{nil, {"--passes", "1"}, {"--single-pass"}, {"--passes", "2"}} {
+		out, err := runCLI(t, append([]string{"quality", "profile", "--input", input, "--format", "json"}, args...)...)
+		if err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		outs = append(outs, out)
+	}
+	// Up to 20,000 rows, one pass finds exactly what two passes find.
+	for i, out := range outs[1:] {
+		if out != outs[0] {
+			t.Errorf("run %d differs from the default:\n%s\nvs\n%s", i+1, out, outs[0])
+		}
+	}
+	if !strings.Contains(outs[0], `"kind": "duplicate"`) {
+		t.Errorf("the planted duplicate is missing: %s", outs[0])
+	}
+	if _, err := runCLI(t, "quality", "profile", "--input", input, "--passes", "3"); err == nil || !strings.Contains(err.Error(), "--passes 3: want 1 or 2") {
+		t.Errorf("--passes 3: err = %v", err)
+	}
+}

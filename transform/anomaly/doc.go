@@ -15,10 +15,12 @@
 //
 // For a file, [Detector.Learn] every row, [Detector.Freeze], then
 // [Detector.Check] every row: the whole file is learnt before anything is
-// judged (the `quality profile` command reads the file twice). For a stream,
-// [Detector.Observe] checks a row against the current fences and then learns
-// it; nothing is flagged during the warm-up (Config.WarmUp rows), and the
-// fences are recomputed every Config.Refresh rows. The reservoir is uniform
+// judged (`quality profile --passes 2`). For a stream, [Detector.Observe]
+// checks a row against the current fences and then learns it; nothing is
+// flagged during the warm-up (Config.WarmUp rows), and the fences are
+// recomputed every Config.Refresh rows (or, with Config.RefreshDoubling, each
+// time the rows learned double, as the one-pass file profile does). The
+// reservoir is uniform
 // over the whole history, so slow drift is followed slowly. Keys seen during
 // the warm-up are not remembered for duplicates.
 //

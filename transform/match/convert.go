@@ -12,20 +12,26 @@ import (
 
 	"github.com/heliosdb/helios-etl/transform/infer"
 	"github.com/heliosdb/helios-etl/transform/internal/lexicon"
+	"github.com/heliosdb/helios-etl/transform/match/internal/vocab"
 )
 
 // The conversion kinds a [Mapping] can need.
 const (
-	ConvNone            = "none"              // values copy as they are
-	ConvCast            = "cast"              // same values, another type (integer → decimal, number → string)
-	ConvDateLayout      = "date_layout"       // From layout → To layout, such as MM/DD/YYYY → YYYY-MM-DD
-	ConvTimestampToDate = "timestamp_to_date" // keep the date part
-	ConvDateToTimestamp = "date_to_timestamp" // midnight of the date
-	ConvBoolWords       = "bool_words"        // Y/N → true/false (From and To name the word families)
-	ConvCentsToDecimal  = "cents_to_decimal"  // integer cents → decimal units (÷100)
-	ConvCountryToISO    = "country_to_iso"    // country name → ISO 3166-1 code (To: alpha-2 or alpha-3)
-	ConvSplitName       = "split_name"        // full name → its first or last word (To: first or last)
-	ConvPhoneFormat     = "phone_format"      // phone digits rewritten in the target's pattern (To: "(999) 999-9999")
+	ConvNone            = "none"                // values copy as they are
+	ConvCast            = "cast"                // same values, another type (integer → decimal, number → string)
+	ConvDateLayout      = "date_layout"         // From layout → To layout, such as MM/DD/YYYY → YYYY-MM-DD
+	ConvTimestampToDate = "timestamp_to_date"   // keep the date part
+	ConvDateToTimestamp = "date_to_timestamp"   // midnight of the date
+	ConvBoolWords       = "bool_words"          // Y/N → true/false (From and To name the word families)
+	ConvCentsToDecimal  = "cents_to_decimal"    // integer cents → decimal units (÷100)
+	ConvCountryToISO    = "country_to_iso"      // country name → ISO 3166-1 code (To: alpha-2 or alpha-3)
+	ConvSplitName       = "split_name"          // full name → its first or last word (To: first or last)
+	ConvPhoneFormat     = "phone_format"        // phone digits rewritten in the target's pattern (To: "(999) 999-9999")
+	ConvEpochToTime     = "epoch_to_timestamp"  // Unix time (From: epoch_seconds or epoch_millis) → To layout, in UTC
+	ConvValueMap        = "value_map"           // codes ↔ the words they abbreviate (KNG → King), listed in Values
+	ConvPlainNumber     = "plain_number"        // amounts written with a currency sign or thousands commas → plain numbers ($1,234.50 → 1234.50)
+	ConvScale           = "scale"               // numbers times a factor (To: "1000" for thousands → units, "0.01" for cents → units)
+	ConvSecondsToDur    = "seconds_to_duration" // seconds → hh:mm:ss
 )
 
 // Conversion is what a source value needs to become a target value.
@@ -33,12 +39,14 @@ type Conversion struct {
 	Kind string `json:"kind" toml:"kind"`
 	From string `json:"from,omitempty" toml:"from"`
 	To   string `json:"to,omitempty" toml:"to"`
+	// Values maps each source value to its target value (value_map).
+	Values map[string]string `json:"values,omitempty" toml:"values"`
 }
 
 // Conversions lists the conversion kinds.
 func Conversions() []string {
 	return []string{ConvNone, ConvCast, ConvDateLayout, ConvTimestampToDate, ConvDateToTimestamp, ConvBoolWords,
-		ConvCentsToDecimal, ConvCountryToISO, ConvSplitName, ConvPhoneFormat}
+		ConvCentsToDecimal, ConvCountryToISO, ConvSplitName, ConvPhoneFormat, ConvEpochToTime, ConvValueMap, ConvPlainNumber, ConvScale, ConvSecondsToDur}
 }
 
 // Output is the type of the values the conversion produces: [infer.Unknown]
@@ -53,6 +61,14 @@ func (c Conversion) Output() infer.Type {
 		return infer.Date
 	case ConvDateToTimestamp:
 		return infer.Timestamp
+	case ConvEpochToTime:
+		return infer.Timestamp
+	case ConvPlainNumber, ConvScale:
+		return infer.Decimal
+	case ConvSecondsToDur:
+		return infer.String
+	case ConvValueMap:
+		return infer.String
 	case ConvBoolWords:
 		return infer.Boolean
 	case ConvCentsToDecimal:
@@ -76,6 +92,18 @@ func (c Conversion) Validate() error {
 	case ConvCast:
 		if _, ok := infer.ParseType(c.To); !ok {
 			return fmt.Errorf("cast to %q: unknown type", c.To)
+		}
+	case ConvValueMap:
+		if len(c.Values) == 0 {
+			return errors.New("value_map: no values listed")
+		}
+	case ConvScale:
+		if f, err := strconv.ParseFloat(c.To, 64); err != nil || f == 0 || math.IsInf(f, 0) || math.IsNaN(f) {
+			return fmt.Errorf("scale by %q: write a non-zero number", c.To)
+		}
+	case ConvEpochToTime:
+		if _, ok := goTimestampLayout(c.To); !ok {
+			return fmt.Errorf("epoch to %q: unknown timestamp layout", c.To)
 		}
 	case ConvPhoneFormat:
 		if !strings.Contains(c.To, "9") {
@@ -104,6 +132,8 @@ func (c Conversion) String() string {
 		return "country name -> ISO " + c.To
 	case ConvSplitName:
 		return "full name -> " + c.To + " word"
+	case ConvValueMap:
+		return fmt.Sprintf("%s -> %s (%d values)", c.From, c.To, len(c.Values))
 	}
 	if c.From != "" || c.To != "" {
 		return fmt.Sprintf("%s -> %s", c.From, c.To)
@@ -123,6 +153,29 @@ var goLayouts = map[string][2]string{
 	"DD.MM.YYYY":   {"2.1.2006", "02.01.2006"},
 	"DD-Mon-YYYY":  {"2-Jan-2006", "02-Jan-2006"},
 	"Mon DD, YYYY": {"Jan 2, 2006", "Jan 02, 2006"},
+	compactDate:    {"20060102", "20060102"},
+}
+
+// isoTimestamp is the layout epoch conversions write when the target does
+// not say.
+const isoTimestamp = "YYYY-MM-DDTHH:mm:ssZ07:00"
+
+// goTimestampLayout turns a format of [infer.Field.Format] (a date layout
+// name, optionally followed by a clock such as "THH:mm:ss.fffZ07:00") into
+// a Go layout for formatting.
+func goTimestampLayout(format string) (string, bool) {
+	best := ""
+	for name := range goLayouts {
+		if strings.HasPrefix(format, name) && len(name) > len(best) {
+			best = name
+		}
+	}
+	if best == "" {
+		return "", false
+	}
+	clock := strings.NewReplacer("HH", "15", "hh", "03", "mm", "04", "ss", "05", ".fff", ".000", " AM", " PM").
+		Replace(format[len(best):])
+	return goLayouts[best][1] + clock, true
 }
 
 // errNoConversion is returned by Apply for values the conversion cannot
@@ -151,6 +204,20 @@ func (c Conversion) Apply(v string) (string, error) {
 		return t.Format(to[1]), nil
 	case ConvTimestampToDate:
 		return datePart(v), nil
+	case ConvScale:
+		f, err := strconv.ParseFloat(c.To, 64)
+		x, ok := parseNumber(v)
+		if err != nil || !ok {
+			return "", fmt.Errorf("%q scaled by %q: %w", v, c.To, errNoConversion)
+		}
+		return strconv.FormatFloat(x*f, 'f', -1, 64), nil
+	case ConvSecondsToDur:
+		x, ok := parseNumber(v)
+		if !ok || x < 0 {
+			return "", fmt.Errorf("%q as seconds: %w", v, errNoConversion)
+		}
+		n := int64(math.Round(x))
+		return fmt.Sprintf("%02d:%02d:%02d", n/3600, n/60%60, n%60), nil
 	case ConvDateToTimestamp:
 		return datePart(v) + "T00:00:00", nil
 	case ConvBoolWords:
@@ -185,6 +252,32 @@ func (c Conversion) Apply(v string) (string, error) {
 			}
 		}
 		return string(out), nil
+	case ConvEpochToTime:
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return "", fmt.Errorf("%q as %s: %w", v, c.From, errNoConversion)
+		}
+		layout, ok := goTimestampLayout(c.To)
+		if !ok {
+			return "", fmt.Errorf("epoch to %q: unknown layout", c.To)
+		}
+		t := time.Unix(n, 0)
+		if c.From == epochMillis {
+			t = time.UnixMilli(n)
+		}
+		return t.UTC().Format(layout), nil
+	case ConvPlainNumber:
+		p := strings.NewReplacer("$", "", "€", "", "£", "", "¥", "", ",", "", " ", "").Replace(v)
+		if _, err := strconv.ParseFloat(p, 64); err != nil {
+			return "", fmt.Errorf("%q as an amount: %w", v, errNoConversion)
+		}
+		return p, nil
+	case ConvValueMap:
+		out, ok := c.Values[v]
+		if !ok {
+			return "", fmt.Errorf("%q is not a known code: %w", v, errNoConversion)
+		}
+		return out, nil
 	case ConvSplitName:
 		w := strings.Fields(v)
 		if c.To == "last" {
@@ -226,13 +319,30 @@ func boolWord(b bool, family string) string {
 }
 
 // conversionFor chooses the conversion from what inference found on both
-// sides. A target without values only gives its type.
-func conversionFor(s, t *valueInfo) Conversion {
+// sides and, for a target without rows, from its name. A target without values only gives its type.
+func conversionFor(sc, tc *column) Conversion {
+	s, t := &sc.val, &tc.val
 	sf, tf := s.f, t.f
 	st, tt := s.typ, t.typ
 	if tf.Count == 0 && tf.Nulls == 0 {
 		tt = infer.Unknown // a target without rows: its type is not known
 	}
+	if s.asTime != nil && (t.class == classTime || tt == infer.Unknown && namesTime(&tc.name)) {
+		// integers that are instants: Unix time or YYYYMMDD
+		if s.timeKind == compactDate {
+			to := tf.Format
+			if _, ok := goLayouts[to]; !ok {
+				to = "YYYY-MM-DD"
+			}
+			return Conversion{Kind: ConvDateLayout, From: compactDate, To: to}
+		}
+		to := tf.Format
+		if _, ok := goTimestampLayout(to); !ok {
+			to = isoTimestamp
+		}
+		return Conversion{Kind: ConvEpochToTime, From: s.timeKind, To: to}
+	}
+
 	if sf.Count == 0 && sf.Nulls == 0 {
 		st = infer.Unknown
 	}
@@ -249,6 +359,21 @@ func conversionFor(s, t *valueInfo) Conversion {
 		return Conversion{Kind: ConvPhoneFormat, From: s.pattern, To: t.pattern}
 	case splitPart(s, t) != "":
 		return Conversion{Kind: ConvSplitName, From: "full name", To: splitPart(s, t)}
+	case codeMap(s, t) != nil:
+		from, to := "codes", "words"
+		if s.lenAvg > t.lenAvg {
+			from, to = to, from
+		}
+		return Conversion{Kind: ConvValueMap, From: from, To: to, Values: codeMap(s, t)}
+	case rankMap(s, t) != nil:
+		return Conversion{Kind: ConvValueMap, From: "codes", To: "words", Values: rankMap(s, t)}
+	case t.durs != nil && s.class == classNumber:
+		if _, f := scaledAgreement(s, t); f == 1 {
+			return Conversion{Kind: ConvSecondsToDur, From: "seconds", To: "hh:mm:ss"}
+		}
+		return Conversion{Kind: ConvCast, From: st.String(), To: tt.String()}
+	case s.currency && !t.currency && (tt.Numeric() || tt == infer.Unknown || tt == infer.String && t.class == classNone):
+		return Conversion{Kind: ConvPlainNumber, From: "amount with currency sign", To: "number"}
 	case st == infer.Timestamp && tt == infer.Date:
 		return Conversion{Kind: ConvTimestampToDate, From: sf.Format, To: tf.Format}
 	case st == infer.Date && tt == infer.Timestamp:
@@ -266,6 +391,8 @@ func conversionFor(s, t *valueInfo) Conversion {
 	case st == infer.Integer && (tt == infer.Decimal || tt == infer.Float) && cents(s, t),
 		st == infer.Integer && tt == infer.Unknown && centName(sf) && !centName(tf):
 		return Conversion{Kind: ConvCentsToDecimal, From: "integer cents", To: "decimal"}
+	case s.class == classNumber && t.class == classNumber && scaleFactor(s, t) != 0:
+		return Conversion{Kind: ConvScale, From: "1", To: strconv.FormatFloat(scaleFactor(s, t), 'g', -1, 64)}
 	case st != tt && st != infer.Unknown && tt != infer.Unknown:
 		return Conversion{Kind: ConvCast, From: st.String(), To: tt.String()}
 	}
@@ -292,6 +419,11 @@ func cents(s, t *valueInfo) bool {
 	return r > 80 && r < 125 && !math.IsInf(r, 0)
 }
 
+func codeMap(s, t *valueInfo) map[string]string {
+	_, m := codeWords(s, t)
+	return m
+}
+
 func splitPart(s, t *valueInfo) string {
 	_, part := splitOverlap(s, t)
 	return part
@@ -304,4 +436,28 @@ func boolTarget(tf *infer.Field) string {
 		return "true/false"
 	}
 	return tf.Format
+}
+
+// namesTime reports a name holding a date or time term (created_at,
+// value_date) or a word that implies one (shipped).
+func namesTime(n *nameInfo) bool {
+	for i, c := range n.class {
+		if c == "time" || vocab.Implies(n.tokens[i], "time") {
+			return true
+		}
+	}
+	return false
+}
+
+// scaleFactor is the unit factor between two numeric columns whose
+// distributions agree only once scaled (scaledAgreement), 0 when they
+// agree as they are or not at all.
+func scaleFactor(s, t *valueInfo) float64 {
+	if len(s.nums) < 10 || len(t.nums) < 10 || consistent(ksPValue(ks(s.nums, t.nums), len(s.nums), len(t.nums))) > 0.5 {
+		return 0
+	}
+	if g, f := scaledAgreement(s, t); g > 0.5 {
+		return f
+	}
+	return 0
 }

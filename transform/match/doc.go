@@ -9,32 +9,64 @@
 //
 //   - Name: names are split at underscores, camelCase humps and
 //     digits, lower-cased, phrases folded into one word ("date of birth",
-//     "in stock"), stripped of noise words (tbl, src, new, is, a trailing
-//     x/y left by joins), singularised, and abbreviations are expanded
-//     (qty → quantity, addr → address, dt → date, nbr/num/no → number,
-//     boro/brgh → borough). Two words score 1 when equal, 0.9 when they are
-//     synonyms (share a group of the lexicon: customer ≈ client, cost ≈
-//     price, churned ≈ cancelled, seats ≈ licenses; inflections are tried,
-//     terminated → terminate), 0.85 when one is a prefix of the other (dist,
-//     district), 0.7 when one is built of the other's letters in order
-//     (brgh, borough) and a damped Jaro-Winkler above 0.88 for typos. A word
-//     may be in several groups (state: province or status), and synonymy is
-//     not transitive. The name score is the mean,
-//     over the words of both names, of each word's best match, weighted by
-//     rarity within its schema (1/(1+½·ln df)), unit words (kg, cents, pct)
-//     counting 0.3; names equal once reduced to letters and digits score 1,
-//     other full matches 0.95; names that differ by a negation prefix
-//     (regulation, nonregulation) score 0. The lexicon (internal/vocab,
-//     words.go) is general business vocabulary of CRM, ERP, HR, finance,
-//     logistics, retail, healthcare, IoT and SaaS schemas, nothing
-//     dataset-specific.
+//     "in stock", also when written with abbreviations: chk in), compounds
+//     written as one word split into two words of the lexicon
+//     (districtcode: district, code), stripped of noise words (tbl, src,
+//     new, is, a trailing x/y left by joins), singularised, and
+//     abbreviations are expanded (qty → quantity, addr → address, dt →
+//     date, nbr/num/no → number, boro/brgh → borough). An unknown word that
+//     is a prefix or the consonant skeleton of exactly one meaning of the
+//     lexicon takes that word's synonyms (typ → type ≈ category, chkout →
+//     checkout ≈ borrow); an ambiguous one (ret: return, retailer,
+//     retired) does not. Two words score 1 when equal, 0.92 when they
+//     share a root (a small suffix stripper: renewals, renewed, renewal),
+//     0.9 when they are synonyms (share a group of the lexicon: customer ≈
+//     client, cost ≈ price, churned ≈ cancelled, patron ≈ borrower; 0.8
+//     through an abbreviation read from the lexicon), 0.85 when one is a
+//     prefix of the other (dist, district), 0.7 when one is two letters
+//     found in order in the other (pu, pickup) or a longer consonant
+//     skeleton (brgh, borough), not letters scattered over a long word
+//     (tip, timestamp); these abbreviation rules are tried on the word as
+//     written as well as on its expansion (ref: reference, or referral).
+//     Otherwise a damped Jaro-Winkler above 0.88 catches typos of words
+//     the lexicon does not know (borrower and borrowed are two words, not
+//     a typo). A word may be in several groups (state: province or
+//     status), and synonymy is not transitive. The name score is the
+//     mean, over the words of both names, of each word's best match,
+//     weighted by rarity within its schema (1/(1+½·ln df)); unit words
+//     (kg, cents, pct) count 0.3, and representation terms (ISO/IEC 11179:
+//     id, code, number, date, on, at, amount, value, count, name, flag...),
+//     which say what kind of data rather than what it is about, count 0.5.
+//     A representation term matches 0.6 a word of the other name that
+//     implies it (amt: fine, price; dt: shipped), and two names whose
+//     representation terms contradict (customer_id, customer_name;
+//     order_date, order_total; a name without such a term takes those its
+//     words imply: price, price_date) are multiplied by 0.7. Money
+//     (amount, value, total) and counts and measures (count, quantity)
+//     are different families. Names equal once
+//     reduced to letters and digits score 1, other full matches 0.95;
+//     names that differ by a negation prefix (regulation, nonregulation)
+//     score 0. The lexicon (internal/vocab, words.go) is general business
+//     vocabulary of CRM, ERP, HR, finance, banking, lending, logistics,
+//     retail, travel, hospitality, education, property, manufacturing,
+//     healthcare, IoT and SaaS schemas, nothing dataset-specific.
 //   - Overlap: the share of distinct values found on the other side,
 //     from the coordinated bottom-k samples (exact when a column has at most
 //     256 distinct values), and after writing values in a canonical form
-//     (ISO dates, ISO country codes, phone digits, true/false, plain numbers; cents divided
-//     by 100; the first or last words of several-word values against
-//     single-word values), plus the overlap of the words and numbers inside values
-//     ("District 14" vs 14), halved for free text.
+//     (ISO dates, ISO country codes, phone digits, true/false, plain numbers
+//     also from amounts with a currency sign, identifiers in lower case
+//     without separators: "FR12 4957 …" and "fr124957…", "CS 101" and
+//     "CS101"; cents divided by 100; the first or last words of
+//     several-word values against single-word values), plus the overlap of
+//     the words and numbers inside values ("District 14" vs 14), halved
+//     for free text. Codes against the words they abbreviate (KNG and King,
+//     DBL and Double, M and Male): the share of at most 64 distinct short
+//     codes that are a prefix or consonant skeleton of exactly one word of
+//     the other column, no word used twice, times n/(n+1).
+//     Integers that are all Unix seconds or milliseconds between 2000 and
+//     2050, or YYYYMMDD dates, are compared with date and timestamp
+//     columns as the instants they are (type, range of days, shared
+//     dates), unless their name says identifier (account_no).
 //   - Distribution: numbers by the Kolmogorov-Smirnov distance of their
 //     samples and the orders of magnitude of their 90th percentiles; dates
 //     by the overlap of their ranges; booleans by their share of true; text
@@ -94,6 +126,16 @@
 // whose semantic kinds conflict or whose names are negations of each
 // other are never proposed. The pairs at or above the threshold are
 // assigned by the Hungarian method and marked by [Evidence.Residual].
+// Two more agreements need no shared value: two columns of 2-12
+// categories with no value in common whose ranked frequencies pass a
+// chi-square test of homogeneity (codes MOC/SMSMO/GPRS against words
+// voice/sms/data, E/A against true/false; base 0.62), and numbers that
+// follow the other column's distribution once multiplied by 60, 100, 1000
+// or 3600 either way, or seconds against hh:mm:ss durations (base 0.62).
+// The partial name score is added by a noisy-or, 1 − (1 − r)(1 − 0.9·N²).
+// Identifiers of 11 to 15 digits (with an optional + and separators) are
+// compared everywhere by their last ten digits (447700900123, "+44 7700
+// 900123").
 // Columns that both lack a partner but happen to agree (two independent
 // 50% flags) are the failure mode this accepts.
 //
@@ -106,7 +148,14 @@
 // country name → ISO alpha-2/alpha-3, phone numbers rewritten in the
 // target's pattern ((999) 999-9999 → 999-999-9999), full name → its first or last word
 // (when the target's single words are the source's first or last words),
-// and casts. [Conversion.Apply] converts one value. Joining first and last
+// Unix seconds or milliseconds → the target's timestamp layout (UTC),
+// YYYYMMDD → the target's date layout, codes ↔ words (a value_map listing
+// each pair: KNG → King; or by frequency rank when the ranks are clear),
+// numbers in another unit (scale by a factor: thousands × 1000), seconds →
+// hh:mm:ss (seconds_to_duration), amounts with a currency sign → plain numbers
+// ($1,234.50 → 1234.50), and casts. For a target without rows, a Unix
+// time is converted to an ISO timestamp when the target's name says date
+// or time. [Conversion.Apply] converts one value. Joining first and last
 // names into one column needs two source columns and is not supported:
 // mappings are one-to-one.
 //

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -45,6 +46,7 @@ type evalPair struct {
 	src, tgt infer.Schema
 	truth    map[string]string // source → target
 	heldOut  bool
+	round    int // the held-out round, when truth.json says (0: not recorded)
 }
 
 func loadPair(t testing.TB, dir string) evalPair {
@@ -64,6 +66,7 @@ func loadPair(t testing.TB, dir string) evalPair {
 	var tr struct {
 		Pairs   [][2]string `json:"pairs"`
 		HeldOut bool        `json:"held_out"`
+		Round   int         `json:"round"`
 	}
 	if err := json.Unmarshal(b, &tr); err != nil {
 		t.Fatalf("%s: %v", dir, err)
@@ -71,7 +74,7 @@ func loadPair(t testing.TB, dir string) evalPair {
 	for _, pr := range tr.Pairs {
 		p.truth[pr[0]] = pr[1]
 	}
-	p.heldOut = tr.HeldOut
+	p.heldOut, p.round = tr.HeldOut, tr.Round
 	return p
 }
 
@@ -194,14 +197,15 @@ func TestEvalValentine(t *testing.T) {
 	}
 }
 
-// valentineFloor is the reached mean F1 (0.909) minus a margin.
-const valentineFloor = 0.85
+// valentineFloor is the reached mean F1 (0.940) minus a margin.
+const valentineFloor = 0.93
 
 // evalOwn prints per-pair accuracy of the realistic pairs and returns the
 // accuracy over all source columns of the tuned and of the held-out pairs.
 func evalOwn(t testing.TB, pairs []evalPair, namesOnly bool, w *strings.Builder) (tuned, held float64) {
 	fmt.Fprintf(w, "%-24s %-9s %5s %9s %6s\n", "pair", "split", "cols", "accuracy", "F1")
 	var n, right [2]float64
+	rounds := map[int][2]float64{} // round → columns, right
 	for _, p := range pairs {
 		split := 0
 		if p.heldOut {
@@ -215,6 +219,10 @@ func evalOwn(t testing.TB, pairs []evalPair, namesOnly bool, w *strings.Builder)
 		fmt.Fprintf(w, "%-24s %-9s %5d %9.3f %6.3f\n", p.name, name, len(p.src.Fields), s.acc, s.f)
 		n[split] += float64(len(p.src.Fields))
 		right[split] += s.acc * float64(len(p.src.Fields))
+		if p.round > 0 {
+			r := rounds[p.round]
+			rounds[p.round] = [2]float64{r[0] + float64(len(p.src.Fields)), r[1] + s.acc*float64(len(p.src.Fields))}
+		}
 		if testing.Verbose() && os.Getenv("HELIOS_EVAL_DEBUG") != "" {
 			got := map[string]Mapping{}
 			for _, m := range res.Mappings {
@@ -245,6 +253,9 @@ func evalOwn(t testing.TB, pairs []evalPair, namesOnly bool, w *strings.Builder)
 	}
 	fmt.Fprintf(w, "%-24s %-9s %5.0f %9.3f\n", "all tuned", "tuned", n[0], acc(0))
 	fmt.Fprintf(w, "%-24s %-9s %5.0f %9.3f\n", "all held-out", "held-out", n[1], acc(1))
+	for _, r := range slices.Sorted(maps.Keys(rounds)) {
+		fmt.Fprintf(w, "%-24s %-9s %5.0f %9.3f\n", fmt.Sprintf("held-out round %d", r), "held-out", rounds[r][0], rounds[r][1]/rounds[r][0])
+	}
 	return acc(0), acc(1)
 }
 
@@ -261,9 +272,10 @@ func TestEvalPairs(t *testing.T) {
 	}
 }
 
-// Floors: the accuracy reached minus a small margin (tuned 1.000; held-out
-// 0.913 with the 3rd round's blind 0.807, see EVALUATION.md).
+// Floors: the accuracy reached minus a small margin (tuned 1.000 over 96
+// columns; held-out 0.990 over 198: rounds 1-4 are development data, the
+// 4th round's one blind evaluation gave 0.833, see EVALUATION.md).
 const (
-	tunedFloor   = 0.97
-	heldOutFloor = 0.90
+	tunedFloor   = 0.98
+	heldOutFloor = 0.97
 )

@@ -250,8 +250,35 @@ func prepare(fs []infer.Field) []column {
 	setIDF(names)
 	for i := range fs {
 		cols[i] = column{name: names[i], val: prepareValues(&fs[i])}
+		if cols[i].val.asTime != nil && namesIdentifier(&names[i]) {
+			cols[i].val.asTime, cols[i].val.timeKind = nil, "" // account numbers, not instants
+		}
 	}
 	return cols
+}
+
+// namesIdentifier reports a name that holds an identifier, code or number
+// term (account_no, customer_id).
+func namesIdentifier(n *nameInfo) bool {
+	for _, c := range n.class {
+		if c == "id" || c == "code" || c == "number" {
+			return true
+		}
+	}
+	return false
+}
+
+// views returns the values of s and t to compare: an integer column that
+// reads as instants (valueInfo.asTime) is compared as such with a
+// temporal column.
+func views(s, t *valueInfo) (*valueInfo, *valueInfo) {
+	switch {
+	case s.asTime != nil && t.class == classTime:
+		return s.asTime, t
+	case t.asTime != nil && s.class == classTime:
+		return s, t.asTime
+	}
+	return s, t
 }
 
 // Scores returns the confidence of every source × target pair with its
@@ -297,7 +324,7 @@ func (m *Matcher) match(src, tgt []infer.Field, fixed, origin map[string]string)
 		_, ev := m.score(&sc[i], &tc[j])
 		res.Mappings = append(res.Mappings, Mapping{
 			Source: src[i].Name, Target: t, Confidence: 1, Origin: origin[src[i].Name],
-			Conversion: conversionFor(&sc[i].val, &tc[j].val), Evidence: ev,
+			Conversion: conversionFor(&sc[i], &tc[j]), Evidence: ev,
 		})
 	}
 	rows, cols := unused(usedS), unused(usedT)
@@ -323,7 +350,7 @@ func (m *Matcher) match(src, tgt []infer.Field, fixed, origin map[string]string)
 		usedS[i], usedT[j] = true, true
 		res.Mappings = append(res.Mappings, Mapping{
 			Source: src[i].Name, Target: tgt[j].Name, Confidence: round3(conf[a][b]), Origin: OriginInferred,
-			Conversion: conversionFor(&sc[i].val, &tc[j].val), Evidence: evs[a][b],
+			Conversion: conversionFor(&sc[i], &tc[j]), Evidence: evs[a][b],
 		})
 	}
 	m.assignResidual(sc, tc, usedS, usedT, src, tgt, &res)
@@ -381,7 +408,7 @@ func (m *Matcher) assignResidual(sc, tc []column, usedS, usedT []bool, src, tgt 
 		e.Residual = round3(conf[a][b])
 		res.Mappings = append(res.Mappings, Mapping{
 			Source: src[i].Name, Target: tgt[j].Name, Confidence: round3(conf[a][b]), Origin: OriginInferred,
-			Conversion: conversionFor(&sc[i].val, &tc[j].val), Evidence: e,
+			Conversion: conversionFor(&sc[i], &tc[j]), Evidence: e,
 		})
 	}
 }
@@ -415,52 +442,54 @@ func (m *Matcher) score(s, t *column) (float64, Evidence) { return score(s, t, m
 func score(s, t *column, namesOnly bool) (float64, Evidence) {
 	ev := Evidence{Overlap: -1, Distribution: -1, Values: -1}
 	ev.Name = nameSim(&s.name, &t.name)
-	ev.Type = typeSim(s.val.typ, t.val.typ)
+	sv, tv := views(&s.val, &t.val)
+	ev.Type = typeSim(sv.typ, tv.typ)
 	noRows := func(f *infer.Field) bool { return f.Count == 0 && f.Nulls == 0 }
-	if noRows(t.val.f) || noRows(s.val.f) {
+	if noRows(tv.f) || noRows(sv.f) {
 		ev.Type = 1 // a table without rows: its types are unknown, not string
 	}
 	tf := 0.75 + 0.25*ev.Type
 	// Names alone: a partial name match is weak evidence (squared), except
 	// when a table has no rows at all, where names are all there is.
 	conf := 0.9 * ev.Name * ev.Name
-	if noRows(t.val.f) || noRows(s.val.f) {
+	if noRows(tv.f) || noRows(sv.f) {
 		conf = 0.9 * ev.Name
 	}
 	if namesOnly {
 		return ev.Name, ev
 	}
-	if s.val.class != classNone && t.val.class != classNone {
+	if sv.class != classNone && tv.class != classNone {
 		var o float64
-		if s.val.class == classBool && t.val.class == classBool {
-			o = tokenOverlap(&s.val, &t.val)
+		if sv.class == classBool && tv.class == classBool {
+			o = tokenOverlap(sv, tv)
 		} else {
-			c1, n1 := containment(&s.val, &t.val)
-			c2, n2 := containment(&t.val, &s.val)
+			c1, n1 := containment(sv, tv)
+			c2, n2 := containment(tv, sv)
 			o = max(c1*shrink(n1), c2*shrink(n2))
 		}
 		// values in other formats: dates, booleans, countries, cents
-		co := centsOverlap(&s.val, &t.val)
-		so, _ := splitOverlap(&s.val, &t.val)
-		o = max(o, setCosine(s.val.canon, t.val.canon), co, so)
-		tok := tokenOverlap(&s.val, &t.val)
-		d := distSim(&s.val, &t.val)
+		co := centsOverlap(sv, tv)
+		so, _ := splitOverlap(sv, tv)
+		ao, _ := codeWords(sv, tv)
+		o = max(o, setCosine(sv.canon, tv.canon), co, so, ao)
+		tok := tokenOverlap(sv, tv)
+		d := distSim(sv, tv)
 		if co > 0.2 {
-			scaled := make([]float64, len(s.val.nums))
-			for i, x := range s.val.nums {
+			scaled := make([]float64, len(sv.nums))
+			for i, x := range sv.nums {
 				scaled[i] = x / 100
 			}
-			d = max(d, 1-ks(scaled, t.val.nums))
+			d = max(d, 1-ks(scaled, tv.nums))
 		}
-		lo := float64(min(s.val.distinct, t.val.distinct))
+		lo := float64(min(sv.distinct, tv.distinct))
 		// how much a shared value says: little for a few small numbers
 		// or booleans, much for text, where equal values rarely meet by
 		// chance (see "Scoring model")
 		inform := min(1, math.Log(1+lo)/math.Log(30))
-		if s.val.lenAvg > 24 || t.val.lenAvg > 24 {
+		if sv.lenAvg > 24 || tv.lenAvg > 24 {
 			tok *= 0.5 // words shared by free text say little
 		}
-		if s.val.class == classText && t.val.class == classText {
+		if sv.class == classText && tv.class == classText {
 			inform = min(1, math.Log(1+lo)/math.Log(6))
 			if lo >= 10 {
 				o = min(1, 2*o)
@@ -477,7 +506,7 @@ func score(s, t *column, namesOnly bool) (float64, Evidence) {
 		}
 	}
 	conf *= tf
-	ss, ts := s.val.f.Semantic, t.val.f.Semantic
+	ss, ts := sv.f.Semantic, tv.f.Semantic
 	switch {
 	case ss != "" && (ss == ts || sameConcept(ss, ts)):
 		conf += 0.15 * (1 - conf)

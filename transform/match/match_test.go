@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/heliosdb/helios-etl/transform/infer"
 )
@@ -97,6 +98,14 @@ func TestConversionsApply(t *testing.T) {
 		{Conversion{Kind: ConvPhoneFormat, To: "(999) 999-9999"}, "555.123.4567", "(555) 123-4567"},
 		{Conversion{Kind: ConvSplitName, To: "last"}, "Mary Ann Smith", "Smith"},
 		{Conversion{Kind: ConvCentsToDecimal}, "", ""},
+		{Conversion{Kind: ConvEpochToTime, From: epochSeconds, To: "YYYY-MM-DD HH:mm:ss"}, "1680961040", "2023-04-08 13:37:20"},
+		{Conversion{Kind: ConvEpochToTime, From: epochMillis, To: isoTimestamp}, "1680961040123", "2023-04-08T13:37:20Z"},
+		{Conversion{Kind: ConvEpochToTime, From: epochSeconds, To: "MM/DD/YYYY hh:mm AM"}, "1680961040", "04/08/2023 01:37 PM"},
+		{Conversion{Kind: ConvDateLayout, From: compactDate, To: "YYYY-MM-DD"}, "20240115", "2024-01-15"},
+		{Conversion{Kind: ConvValueMap, Values: map[string]string{"KNG": "King"}}, "KNG", "King"},
+		{Conversion{Kind: ConvPlainNumber}, "$1,234.50", "1234.50"},
+		{Conversion{Kind: ConvPlainNumber}, "€1.710", "1.710"},
+		{Conversion{Kind: ConvPlainNumber}, "-$5.00", "-5.00"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.conv.String()+"/"+tc.in, func(t *testing.T) {
@@ -116,6 +125,10 @@ func TestConversionsApply(t *testing.T) {
 		{Conversion{Kind: ConvBoolWords, To: "true/false"}, "maybe"},
 		{Conversion{Kind: ConvCountryToISO}, "Atlantis"},
 		{Conversion{Kind: "nope"}, "x"},
+		{Conversion{Kind: ConvEpochToTime, From: epochSeconds, To: isoTimestamp}, "soon"},
+		{Conversion{Kind: ConvEpochToTime, From: epochSeconds, To: "HH:mm"}, "1680961040"},
+		{Conversion{Kind: ConvValueMap, Values: map[string]string{"KNG": "King"}}, "QQQ"},
+		{Conversion{Kind: ConvPlainNumber}, "$ twelve"},
 	} {
 		if _, err := bad.c.Apply(bad.v); err == nil {
 			t.Errorf("%v.Apply(%q) did not fail", bad.c, bad.v)
@@ -163,8 +176,70 @@ func TestConversionsDetected(t *testing.T) {
 	}
 	for _, mp := range res.Mappings {
 		w := want[mp.Source]
-		if mp.Target != w.Target || mp.Conversion != w.Conversion {
+		if mp.Target != w.Target || !reflect.DeepEqual(mp.Conversion, w.Conversion) {
 			t.Errorf("%s -> %s %+v; want %s %+v", mp.Source, mp.Target, mp.Conversion, w.Target, w.Conversion)
+		}
+	}
+}
+
+// TestValueFormsDetected checks the value forms read since the 3rd
+// held-out round: Unix seconds and YYYYMMDD integers against dates, codes
+// against the words they abbreviate, identifiers written with other
+// separators, amounts with a currency sign, and an integer identifier in
+// the range of Unix times that must stay a number.
+func TestValueFormsDetected(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(3, 9))
+	const n = 60
+	cols := map[string][]string{}
+	tcols := map[string][]string{}
+	codes := []string{"SGL", "DBL", "TWN", "KNG", "STE"}
+	words := map[string]string{"SGL": "Single", "DBL": "Double", "TWN": "Twin", "KNG": "King", "STE": "Suite"}
+	for range n {
+		ts := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.IntN(500*24*3600)) * time.Second)
+		cols["c1"] = append(cols["c1"], fmt.Sprint(ts.Unix()))
+		tcols["started"] = append(tcols["started"], ts.Format(time.DateTime))
+		d := ts.AddDate(0, 0, r.IntN(3))
+		cols["c2"] = append(cols["c2"], d.Format("20060102"))
+		tcols["settled"] = append(tcols["settled"], d.Format(time.DateOnly))
+		c := codes[r.IntN(len(codes))]
+		cols["c3"] = append(cols["c3"], c)
+		tcols["kind"] = append(tcols["kind"], words[c])
+		iban := fmt.Sprintf("DE%02d%016d", r.IntN(100), r.Int64N(1e16))
+		cols["c4"] = append(cols["c4"], iban[:4]+" "+iban[4:8]+" "+iban[8:12]+" "+iban[12:16]+" "+iban[16:])
+		tcols["iban"] = append(tcols["iban"], iban)
+		p := 50 + r.IntN(300)
+		cols["c5"] = append(cols["c5"], fmt.Sprintf("$%d.00", p))
+		tcols["nightly"] = append(tcols["nightly"], fmt.Sprintf("%d.00", p))
+		tcols["total"] = append(tcols["total"], fmt.Sprintf("%d.00", p*(2+r.IntN(6))))
+		acct := fmt.Sprint(1_500_000_000 + r.IntN(100_000_000))
+		cols["account_no"] = append(cols["account_no"], acct)
+		tcols["account_number"] = append(tcols["account_number"], acct)
+	}
+	src := schemaOf(cols, "c1", "c2", "c3", "c4", "c5", "account_no")
+	tgt := schemaOf(tcols, "started", "settled", "kind", "iban", "nightly", "total", "account_number")
+	res := matchDefault(t, src, tgt)
+	want := map[string]Mapping{
+		"c1":         {Target: "started", Conversion: Conversion{Kind: ConvEpochToTime, From: epochSeconds, To: "YYYY-MM-DD HH:mm:ss"}},
+		"c2":         {Target: "settled", Conversion: Conversion{Kind: ConvDateLayout, From: compactDate, To: "YYYY-MM-DD"}},
+		"c3":         {Target: "kind", Conversion: Conversion{Kind: ConvValueMap, From: "codes", To: "words", Values: words}},
+		"c4":         {Target: "iban", Conversion: Conversion{Kind: ConvNone}},
+		"c5":         {Target: "nightly", Conversion: Conversion{Kind: ConvPlainNumber, From: "amount with currency sign", To: "number"}},
+		"account_no": {Target: "account_number", Conversion: Conversion{Kind: ConvNone}},
+	}
+	got := map[string]Mapping{}
+	for _, mp := range res.Mappings {
+		got[mp.Source] = mp
+	}
+	for s, w := range want {
+		mp, ok := got[s]
+		if !ok || mp.Target != w.Target || !reflect.DeepEqual(mp.Conversion, w.Conversion) {
+			t.Errorf("%s -> %q %+v; want %s %+v", s, mp.Target, mp.Conversion, w.Target, w.Conversion)
+		}
+	}
+	for _, c := range []string{"c1", "c2"} {
+		if e := got[c].Evidence; e.Type < 0.9 || e.Overlap <= 0 {
+			t.Errorf("%s read as instants: evidence %+v, want a temporal type and shared dates", c, e)
 		}
 	}
 }
@@ -184,7 +259,7 @@ func TestSplitNameDetected(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(res.Mappings) != 1 || res.Mappings[0].Target != "surname" ||
-		res.Mappings[0].Conversion != (Conversion{Kind: ConvSplitName, From: "full name", To: "last"}) {
+		!reflect.DeepEqual(res.Mappings[0].Conversion, Conversion{Kind: ConvSplitName, From: "full name", To: "last"}) {
 		t.Errorf("mappings %+v", res.Mappings)
 	}
 }
@@ -217,21 +292,43 @@ func TestNameSim(t *testing.T) {
 		min  float64
 	}{
 		{"cust_id", "customerId", 0.9}, {"qty", "quantity", 0.9}, {"zip", "postal_code", 0.6},
-		{"BRGH_CD", "borough_code", 0.8}, {"EmailAddr", "email_address", 0.9}, {"first_nm", "given_name", 0.9},
+		{"BRGH_CD", "borough_code", 0.8}, {"EmailAddr", "email_address", 0.9}, {"first_nm", "given_name", 0.85},
 		{"order_dt", "OrderDate", 0.9}, {"zipcode", "zip_code", 0.9},
 		{"in_stock", "available", 0.8}, {"churned", "is_cancelled", 0.8}, {"client_no", "customer_number", 0.8},
 		{"DateOfBirth", "birth_dt", 0.9}, {"unit_cost", "unit_price", 0.8},
+		// inflections, abbreviations read from the lexicon, representation
+		// terms that count less than the subject, the date suffix "on"
+		{"renewals", "times_renewed", 0.65}, {"ret_dt", "returned_on", 0.75}, {"chkout_dt", "borrowed_on", 0.7},
+		{"rm_typ", "room_category", 0.8}, {"fine_amt", "overdue_fine", 0.6}, {"patron", "borrower_name", 0.6},
+		{"VAL_DT", "value_date", 0.9}, {"DistNum", "districtcode", 0.85},
+		// the abbreviation as written, not only its expansion (ref:
+		// reference or referral; st: street or state); a plural in more
+		// groups than its singular
+		{"ref_no", "referral_id", 0.8}, {"spec_cd", "specialty_code", 0.8}, {"st_cd", "state_code", 0.75},
+		{"notes", "comments", 0.8},
 	} {
 		if s := sim(tc.a, tc.b); s < tc.min {
 			t.Errorf("nameSim(%q, %q) = %.3f, want >= %.2f", tc.a, tc.b, s, tc.min)
 		}
+	}
+	// contradicting representation terms: the subject alone is not enough
+	for _, tc := range [][2]string{{"customer_name", "customer_id"}, {"order_date", "order_total"}, {"unit_price", "unit_count"}} {
+		if s := sim(tc[0], tc[1]); s >= 0.5 {
+			t.Errorf("nameSim(%q, %q) = %.3f, want < 0.5", tc[0], tc[1], s)
+		}
+	}
+	// a word that implies a representation term conflicts with another
+	// term: the price is not the price's date
+	if c, s := sim("price", "price_date"), sim("status", "status_date"); c >= s {
+		t.Errorf("price/price_date %.3f >= status/status_date %.3f", c, s)
 	}
 	// a synonym scores below the word itself
 	if syn, same := sim("client_id", "customer_id"), sim("customer_key", "customer_id"); syn >= same {
 		t.Errorf("synonym %.3f >= exact %.3f", syn, same)
 	}
 	for _, tc := range [][2]string{{"regulation", "nonregulation"}, {"price", "email"}, {"col_7", "customer"},
-		{"shipping", "billing"}, {"start", "end"}, {"admission", "discharge"}} {
+		{"shipping", "billing"}, {"start", "end"}, {"admission", "discharge"}, {"tip", "timestamp"},
+		{"borrower", "borrowed_on"}, {"rating", "rate"}} {
 		if s := sim(tc[0], tc[1]); s > 0.3 {
 			t.Errorf("nameSim(%q, %q) = %.3f, want low", tc[0], tc[1], s)
 		}

@@ -34,13 +34,37 @@ const (
 // semantic kinds conflict or the names contradict each other.
 func residualAgreement(s, t *column, ev Evidence) (agree, base float64) {
 	sv, tv := &s.val, &t.val
-	if sv.class == classNone || sv.class != tv.class {
+	if sv.class == classNone || tv.class == classNone {
 		return 0, 0
 	}
 	if a, b := sv.f.Semantic, tv.f.Semantic; a != "" && b != "" && a != b && !sameConcept(a, b) {
 		return 0, 0
 	}
 	if negated(s.name.flat, t.name.flat) || negated(t.name.flat, s.name.flat) {
+		return 0, 0
+	}
+	agree, base = sameClassAgreement(sv, tv, ev)
+	if (sv.class == classText || tv.class == classText) && sv.class != classNumber && tv.class != classNumber {
+		if h := histAgreement(sv, tv); h*residHist > agree*base {
+			agree, base = h, residHist
+		}
+	}
+	if g, _ := scaledAgreement(sv, tv); g*residScaled > agree*base {
+		agree, base = g, residScaled
+	}
+	return agree, base
+}
+
+// Residual bases of the value evidence of align.go: aligned category
+// frequencies, and numbers in another unit.
+const (
+	residHist   = 0.62
+	residScaled = 0.62
+)
+
+// sameClassAgreement is residualAgreement for two columns of one class.
+func sameClassAgreement(sv, tv *valueInfo, ev Evidence) (agree, base float64) {
+	if sv.class != tv.class {
 		return 0, 0
 	}
 	switch sv.class {
@@ -109,11 +133,15 @@ func ksPValue(d float64, n1, n2 int) float64 {
 func residual(sc, tc []column, rows, cols []int, ev func(i, j int) Evidence) [][]float64 {
 	agree := make([][]float64, len(rows))
 	base := make([][]float64, len(rows))
+	name := make([][]float64, len(rows))
 	for a, i := range rows {
 		agree[a] = make([]float64, len(cols))
 		base[a] = make([]float64, len(cols))
+		name[a] = make([]float64, len(cols))
 		for b, j := range cols {
-			agree[a][b], base[a][b] = residualAgreement(&sc[i], &tc[j], ev(i, j))
+			e := ev(i, j)
+			agree[a][b], base[a][b] = residualAgreement(&sc[i], &tc[j], e)
+			name[a][b] = e.Name
 		}
 	}
 	out := make([][]float64, len(rows))
@@ -137,6 +165,9 @@ func residual(sc, tc []column, rows, cols []int, ev func(i, j int) Evidence) [][
 			}
 			excl := max(0, 1-second/x)
 			out[a][b] = base[a][b] * x * (0.5 + 0.5*excl)
+			// names that partly agree add their weak evidence (noisy-or)
+			n := name[a][b]
+			out[a][b] = 1 - (1-out[a][b])*(1-0.9*n*n)
 		}
 	}
 	return out

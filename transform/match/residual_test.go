@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 
 	"github.com/heliosdb/helios-etl/transform/infer"
@@ -156,7 +157,7 @@ func TestResidualConversionFromZeroOne(t *testing.T) {
 		t.Fatalf("mappings %+v", res.Mappings)
 	}
 	c := res.Mappings[0].Conversion
-	if c != (Conversion{Kind: ConvBoolWords, From: "1/0", To: "y/n"}) {
+	if !reflect.DeepEqual(c, Conversion{Kind: ConvBoolWords, From: "1/0", To: "y/n"}) {
 		t.Fatalf("conversion %+v", c)
 	}
 	if v, err := c.Apply("1"); err != nil || v != "Y" {

@@ -6,9 +6,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/heliosdb/helios-etl/transform/infer"
 	"github.com/heliosdb/helios-etl/transform/internal/lexicon"
+	"github.com/heliosdb/helios-etl/transform/match/internal/vocab"
 )
 
 // class is the broad family of a column's values.
@@ -49,7 +51,31 @@ type valueInfo struct {
 	// pattern is the most common shape of the sampled values, digits
 	// written as 9 ("(999) 999-9999"), for phone numbers
 	pattern string
+	// currency: most sampled values carry a currency sign ($12.50)
+	currency bool
+	// keys holds the distinct values in lower case without separators
+	// when they are few (at most maxCodes) and all known, for codeWords
+	keys []string
+	// asTime is the same column read as instants, for integers that are
+	// Unix times or YYYYMMDD dates (see timeView); nil otherwise
+	asTime *valueInfo
+	// timeKind names that reading: epochSeconds, epochMillis or
+	// compactDate
+	timeKind string
+	// cats are the values of a column of at most maxCats categories, most
+	// frequent first, and catShare their shares of the sample
+	cats     []string
+	catShare []float64
+	// durs holds an hh:mm:ss column's sample as seconds, sorted
+	durs []float64
 }
+
+// Readings of integer columns as instants.
+const (
+	epochSeconds = "epoch_seconds"
+	epochMillis  = "epoch_millis"
+	compactDate  = "YYYYMMDD"
+)
 
 // canonical writes a value in the form used by valueInfo.canon.
 func canonical(s string, cls class, sem string) string {
@@ -70,10 +96,81 @@ func canonical(s string, cls class, sem string) string {
 			return a
 		}
 	}
-	if x, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", ""), 64); err == nil {
+	if d := digitsID(s); d != "" {
+		return d
+	}
+	if x, ok := parseNumber(s); ok {
 		return strconv.FormatFloat(x, 'g', -1, 64)
 	}
+	if k := alnumLower(s); k != "" {
+		// identifiers written with other separators or case (IBANs in
+		// groups of four, "CS 101" and "CS101", ISBNs with dashes)
+		return k
+	}
 	return strings.ToLower(s)
+}
+
+// moneyText reports samples of which at least 90% are numbers and most
+// carry a currency sign.
+func moneyText(sample []string) bool {
+	num, signs := 0, 0
+	for _, x := range sample {
+		if _, ok := parseNumber(x); ok {
+			num++
+			if strings.ContainsAny(x, "$€£¥") {
+				signs++
+			}
+		}
+	}
+	return len(sample) > 0 && num*10 >= len(sample)*9 && signs*2 > len(sample)
+}
+
+// parseNumber reads a number written with thousands commas, a currency
+// sign before or after it ($12.50, 12.50 €) or a trailing percent sign.
+func parseNumber(s string) (float64, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, false
+	}
+	if x, err := strconv.ParseFloat(s, 64); err == nil {
+		return x, true
+	}
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	for _, c := range []string{"$", "€", "£", "¥", "%"} {
+		s = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(s, c), c))
+	}
+	if neg = neg || strings.HasPrefix(s, "-"); strings.HasPrefix(s, "-") {
+		s = s[1:]
+	}
+	if s == "" || s[0] < '0' || s[0] > '9' {
+		return 0, false
+	}
+	x, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", ""), 64)
+	if err != nil {
+		return 0, false
+	}
+	if neg {
+		x = -x
+	}
+	return x, true
+}
+
+// alnumLower keeps the letters and digits of s, in lower case.
+func alnumLower(s string) string {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c >= 0x80:
+			b = append(b, c)
+		case 'A' <= c && c <= 'Z':
+			b = append(b, c+'a'-'A')
+		}
+	}
+	return string(b)
 }
 
 func prepareValues(f *infer.Field) valueInfo {
@@ -83,6 +180,9 @@ func prepareValues(f *infer.Field) valueInfo {
 	}
 	if zeroOne(f) {
 		v.typ = infer.Boolean // 1/0 flags
+	}
+	if v.typ == infer.String && moneyText(f.Sample) {
+		v.typ = infer.Decimal // €1.710, 12,50 £: amounts inference left as text
 	}
 	if len(f.Sample) == 0 {
 		return v
@@ -101,13 +201,13 @@ func prepareValues(f *infer.Field) valueInfo {
 	slices.Sort(v.hashes)
 	var tokens []uint64
 	var chars [5]int
-	total, ln, trues := 0, 0, 0
+	total, ln, trues, signs := 0, 0, 0, 0
 	for _, s := range f.Sample {
 		ln += len(s)
 		if v.class == classBool {
 			b, _ := infer.ParseBool(s)
 			tokens = append(tokens, strHash(strconv.FormatBool(b)))
-		} else if x, err := strconv.ParseFloat(strings.TrimSpace(strings.ReplaceAll(s, ",", "")), 64); err == nil {
+		} else if x, ok := parseNumber(s); ok {
 			tokens = append(tokens, strHash(strconv.FormatFloat(x, 'g', -1, 64)))
 			if v.class == classNumber {
 				v.nums = append(v.nums, x)
@@ -119,6 +219,9 @@ func prepareValues(f *infer.Field) valueInfo {
 		}
 		if b, ok := infer.ParseBool(s); ok && b {
 			trues++
+		}
+		if strings.ContainsAny(s, "$€£¥") {
+			signs++
 		}
 		for _, r := range s {
 			total++
@@ -146,6 +249,7 @@ func prepareValues(f *infer.Field) valueInfo {
 	}
 	v.lenAvg = float64(ln) / float64(len(f.Sample))
 	v.trueSh = float64(trues) / float64(len(f.Sample))
+	v.currency = v.class == classNumber && signs*2 > len(f.Sample)
 	slices.Sort(v.nums)
 	if len(v.nums) > 0 {
 		v.med = v.nums[len(v.nums)/2]
@@ -161,8 +265,8 @@ func prepareValues(f *infer.Field) valueInfo {
 			w := strings.Fields(x)
 			nw += len(w)
 			if len(w) >= 2 {
-				first = append(first, strHash(strings.ToLower(w[0])))
-				last = append(last, strHash(strings.ToLower(w[len(w)-1])))
+				first = append(first, strHash(canonical(w[0], classText, "")))
+				last = append(last, strHash(canonical(w[len(w)-1], classText, "")))
 			}
 		}
 		v.words = float64(nw) / float64(len(f.Sample))
@@ -183,7 +287,129 @@ func prepareValues(f *infer.Field) valueInfo {
 	if v.class == classTime {
 		v.days = [2]float64{dayNum(f.Min), dayNum(f.Max)}
 	}
+	if v.typ == infer.Integer {
+		v.asTime, v.timeKind = timeView(&v)
+	}
+	if v.class == classText || v.class == classBool {
+		v.cats, v.catShare = categories(f.Sample, f.DistinctExact, f.Distinct)
+	}
+	if v.class == classText {
+		v.durs = durations(f.Sample)
+	}
+	if v.class == classText && len(f.Distincts) <= maxCodes && int64(len(f.Distincts)) == f.Distinct {
+		v.keys = make([]string, len(f.Distincts))
+		for i, d := range f.Distincts {
+			v.keys[i] = alnumLower(d)
+		}
+	}
 	return v
+}
+
+// maxCodes is the most distinct values a column of codes may have.
+const maxCodes = 64
+
+// codeWords compares a column of codes with a column of the words they
+// abbreviate (KNG and King, DBL and Double, M and Male): the share of the
+// distinct codes that are a prefix or the consonant skeleton
+// (vocab.Skeleton) of exactly one word of the other side, no word used
+// twice, discounted by n/(n+1) for n codes. Below two such codes or 60% of them it is 0. It
+// also returns the mapping from source values to target values.
+func codeWords(s, t *valueInfo) (float64, map[string]string) {
+	codes, words, flip := s, t, false
+	if s.lenAvg > t.lenAvg {
+		codes, words, flip = t, s, true
+	}
+	if len(codes.keys) < 2 || len(words.keys) < 2 || codes.lenAvg > 4.5 || words.lenAvg < codes.lenAvg+1 {
+		return 0, nil
+	}
+	m := map[string]string{}
+	used := make([]bool, len(words.keys))
+	for i, c := range codes.keys {
+		hit := -1
+		for j, w := range words.keys {
+			if c != "" && (strings.HasPrefix(w, c) || vocab.Skeleton(c, w)) {
+				if hit >= 0 {
+					hit = -2 // ambiguous
+					break
+				}
+				hit = j
+			}
+		}
+		if hit >= 0 && !used[hit] {
+			used[hit] = true
+			m[codes.f.Distincts[i]] = words.f.Distincts[hit]
+		}
+	}
+	share := float64(len(m)) / float64(len(codes.keys))
+	if len(m) < 2 || share < 0.6 {
+		return 0, nil
+	}
+	if flip {
+		inv := make(map[string]string, len(m))
+		for k, v := range m {
+			inv[v] = k
+		}
+		m = inv
+	}
+	// each code fits exactly one word: less left to chance than values
+	// that merely meet, so a milder discount than shrink
+	return share * float64(len(m)) / float64(len(m)+1), m
+}
+
+// timeView reads an integer column as instants when all its values are
+// Unix seconds or milliseconds between 2000 and 2050, or dates written
+// YYYYMMDD between 1900 and 2100: a copy of v of class time, with ISO
+// dates as canonical values. Callers drop it for columns whose names say
+// identifier (account numbers may fall in the same range).
+func timeView(v *valueInfo) (*valueInfo, string) {
+	flo, err1 := strconv.ParseFloat(v.f.Min, 64)
+	fhi, err2 := strconv.ParseFloat(v.f.Max, 64)
+	if err1 != nil || err2 != nil || len(v.f.Distincts) == 0 || flo < 0 || fhi > 1e15 {
+		return nil, ""
+	}
+	lo, hi := int64(flo), int64(fhi)
+	const y2000, y2050 = 946684800, 2524608000
+	var kind string
+	var day func(n int64) (string, bool)
+	unix := func(scale int64) func(int64) (string, bool) {
+		return func(n int64) (string, bool) { return time.Unix(n/scale, 0).UTC().Format(time.DateOnly), true }
+	}
+	switch {
+	case lo >= 19000101 && hi <= 21001231:
+		kind = compactDate
+		day = func(n int64) (string, bool) {
+			t, err := time.Parse("20060102", strconv.FormatInt(n, 10))
+			return t.Format(time.DateOnly), err == nil
+		}
+	case lo >= y2000 && hi <= y2050:
+		kind, day = epochSeconds, unix(1)
+	case lo >= y2000*1000 && hi <= y2050*1000:
+		kind, day = epochMillis, unix(1000)
+	default:
+		return nil, ""
+	}
+	canon := make([]uint64, 0, len(v.f.Distincts))
+	for _, d := range v.f.Distincts {
+		n, err := strconv.ParseInt(strings.TrimSpace(d), 10, 64)
+		if err != nil {
+			return nil, ""
+		}
+		iso, ok := day(n)
+		if !ok {
+			return nil, ""
+		}
+		canon = append(canon, strHash(iso))
+	}
+	tv := *v
+	tv.class, tv.typ, tv.nums, tv.asTime = classTime, infer.Timestamp, nil, nil
+	if kind == compactDate {
+		tv.typ = infer.Date
+	}
+	a, _ := day(lo)
+	b, _ := day(hi)
+	tv.days = [2]float64{dayNum(a), dayNum(b)}
+	tv.canon = newHashSet(canon)
+	return &tv, kind
 }
 
 func dayNum(s string) float64 {
@@ -407,6 +633,28 @@ func splitOverlap(s, t *valueInfo) (float64, string) {
 		return l, "last"
 	}
 	return 0, ""
+}
+
+// digitsID returns the last ten digits of a long identifier written with
+// digits and at most a leading + and blanks, dashes, dots or parentheses
+// between them (447700900123, "+44 7700 900123"), so that a number with and
+// without its country code, or with leading zeros, meets; "" for other
+// values and for numbers of at most ten digits.
+func digitsID(s string) string {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			n++
+		case c == '+' && i == 0, c == ' ', c == '-', c == '(', c == ')':
+		default:
+			return ""
+		}
+	}
+	if n <= 10 || n > 15 {
+		return ""
+	}
+	return phoneDigits(s)
 }
 
 // phoneDigits keeps the digits of a phone number, at most the last ten (a

@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"hash/fnv"
 	"log"
 	"math/rand/v2"
 	"os"
@@ -47,6 +48,16 @@ type pair struct {
 	// gen draws entity i (nil: person); round, when set, is written to truth.json
 	gen   func(i int, r *rand.Rand) entity
 	round int
+	// byName seeds the pair's random streams from its name rather than
+	// its place in the list, so that pairs added later never change it
+	byName bool
+}
+
+// nameSeed is the FNV-1a hash of a pair's name.
+func nameSeed(name string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	return h.Sum64()
 }
 
 var (
@@ -365,13 +376,17 @@ func main() {
 	out := flag.String("out", "transform/match/testdata/pairs", "folder to write the pairs into")
 	flag.Parse()
 	for k, p := range pairs {
-		r := rand.New(rand.NewPCG(uint64(k)+1, 42))
+		seed := uint64(k) + 1
+		if p.byName {
+			seed = nameSeed(p.name)
+		}
+		r := rand.New(rand.NewPCG(seed, 42))
 		n := p.srcRows + p.tgtRows - p.shared
 		ents, gen := make([]entity, n), p.gen
 		if gen == nil {
 			gen = person
 		}
-		r2 := rand.New(rand.NewPCG(uint64(k)+1, 7))
+		r2 := rand.New(rand.NewPCG(seed, 7))
 		for i := range ents {
 			ents[i] = gen(i, r)
 			if p.extra {

@@ -80,6 +80,17 @@ var abbrev = map[string]string{
 	"spd": "speed", "volt": "voltage", "pwr": "power", "batt": "battery", "bat": "battery",
 	"rssi": "signal", "elev": "elevation", "hdg": "heading",
 	"geo": "location",
+	// more general abbreviations (travel, hospitality, education, property,
+	// manufacturing, telecom, marketing)
+	"pax": "passenger", "psgr": "passenger", "bkg": "booking", "rsv": "reservation", "resv": "reservation",
+	"rsvn": "reservation", "stu": "student", "stud": "student", "crs": "course", "enrl": "enrolment",
+	"flt": "flight", "arpt": "airport", "dep": "departure", "bdrm": "bedroom", "bth": "bathroom",
+	"sqft": "area", "prop": "property", "mfd": "manufactured", "wo": "workorder", "po": "purchase",
+	"qc": "quality", "insp": "inspection", "mtr": "meter", "rdg": "reading", "cons": "consumption",
+	"impr": "impressions", "imps": "impressions", "clks": "clicks", "conv": "conversion", "cpc": "cpc",
+	"attd": "attendee", "regd": "registered", "yld": "yield",
+	"times": "count", "ct": "count", "pts": "points", "dtl": "detail", "dtls": "detail",
+	"rtl": "retail", "whsl": "wholesale", "pnr": "booking", "lgth": "length", "dpt": "department",
 }
 
 // phrases maps runs of two or three words to one word that means the
@@ -105,7 +116,7 @@ var phrases = map[string]string{
 // synonyms when they share a group. The first word names the group.
 var groups = [][]string{
 	// parties
-	{"customer", "client", "buyer", "purchaser", "consumer", "shopper", "patron", "account", "subscriber"},
+	{"customer", "client", "buyer", "purchaser", "consumer", "shopper", "patron", "account", "subscriber", "borrower", "guest"},
 	{"user", "username", "member", "visitor"},
 	{"patient", "member", "subscriber", "beneficiary", "insured", "enrollee", "policyholder", "holder"},
 	{"employee", "staff", "worker", "personnel", "associate", "colleague"},
@@ -171,7 +182,7 @@ var groups = [][]string{
 	{"average", "mean", "avg"},
 	{"stock", "inventory", "onhand", "quantity"},
 	// time
-	{"date", "day"},
+	{"date", "day", "on"},
 	{"timestamp", "datetime", "time", "instant", "moment", "at", "when"},
 	{"created", "creation", "inserted", "registered", "signup", "opened", "added", "joined", "enrolled", "onboarded", "since"},
 	{"updated", "modified", "changed", "edited", "refreshed", "touched", "lastmodified"},
@@ -306,6 +317,56 @@ var groups = [][]string{
 	{"loyalty", "rewards", "points", "membership"},
 	{"household", "family", "hh"},
 	{"warranty", "guarantee"},
+	// lending, renting and borrowing
+	{"loan", "borrow", "lend", "lending", "checkout", "rental", "rent", "lease", "leasing", "hire"},
+	{"borrower", "debtor", "obligor", "loanee", "lessee", "renter", "tenant"},
+	{"lender", "creditor", "lessor", "landlord"},
+	{"penalty", "fine", "surcharge", "forfeit", "sanction"},
+	{"overdue", "late", "delinquent", "pastdue", "arrears"},
+	{"renewal", "renew", "extension", "rollover", "prolongation"},
+	// banking
+	{"deposit", "credit", "inflow", "lodgement"},
+	{"withdrawal", "debit", "outflow"},
+	{"counterparty", "beneficiary", "payee", "recipient", "counterpart"},
+	{"posting", "booking", "entry", "booked", "posted"},
+	{"branch", "office", "agency"},
+	// travel and hospitality
+	{"passenger", "rider", "traveler", "traveller", "guest", "occupant", "pax"},
+	{"reservation", "booking", "confirmation", "pnr"},
+	{"flight", "leg", "segment", "sector"},
+	{"airport", "station", "terminal", "port", "hub"},
+	{"tip", "gratuity", "tips"},
+	{"nightly", "night", "daily", "perday"},
+	{"breakfast", "meal", "board", "catering"},
+	// education
+	{"student", "pupil", "learner", "trainee"},
+	{"course", "class", "module", "subject", "lesson"},
+	{"enrolment", "enrollment", "enrol", "enroll", "registration", "matriculation", "registered", "enrolled"},
+	{"credit", "unit", "ects"},
+	{"teacher", "instructor", "lecturer", "tutor", "professor", "faculty"},
+	// property
+	{"property", "listing", "premises", "estate", "parcel", "lot"},
+	{"bedroom", "bedrooms", "beds", "bed"},
+	{"bathroom", "bathrooms", "baths", "bath"},
+	{"area", "footage", "surface", "sqft", "size"},
+	// operations, manufacturing, utilities
+	{"batch", "lot", "run"},
+	{"defect", "fault", "failure", "nonconformance", "error"},
+	{"yield", "output", "throughput", "production"},
+	{"machine", "equipment", "asset", "apparatus", "station"},
+	{"inspection", "check", "audit", "review", "examination"},
+	{"consumption", "usage", "use", "draw", "load"},
+	{"workorder", "job", "ticket", "task"},
+	// telecom, web and marketing
+	{"call", "dial", "ring"},
+	{"impressions", "views", "pageviews", "exposures"},
+	{"clicks", "taps", "clickthroughs"},
+	{"conversion", "conversions", "signups", "acquisitions"},
+	{"spend", "cost", "expense", "expenditure", "outlay"},
+	{"vacation", "pto", "leave", "holiday", "timeoff"},
+	{"band", "grade", "level", "tier", "scale"},
+	{"attendee", "participant", "registrant", "delegate"},
+	{"venue", "location", "site", "arena"},
 }
 
 // noise are words that name no concept (table or layer prefixes, suffixes
@@ -314,7 +375,7 @@ var noise = map[string]bool{
 	"tbl": true, "table": true, "col": true, "fld": true, "field": true, "attr": true, "the": true,
 	"of": true, "a": true, "an": true, "and": true, "for": true, "in": true, "is": true, "has": true,
 	"src": true, "raw": true, "stg": true, "dim": true, "fact": true, "new": true, "old": true,
-	"tmp": true, "val": true, "data": true, "was": true, "are": true, "did": true, "does": true,
+	"tmp": true, "data": true, "was": true, "are": true, "did": true, "does": true,
 	"flg": true, "ind": true, "yn": true,
 }
 
@@ -329,4 +390,40 @@ var units = map[string]bool{
 	"utc": true, "local": true, "iso": true, "mins": true, "minutes": true, "days": true,
 	"dbm": true, "v": true, "mv": true, "w": true, "kw": true, "kwh": true, "hz": true, "pa": true,
 	"hpa": true, "psi": true, "l": true, "ml": true,
+}
+
+// classes are the representation terms (ISO/IEC 11179) of column names:
+// the words that say what kind of data a column holds rather than what it
+// is about (the "amt" of fine_amt, the "id" of customer_id). They count
+// for less than the words of the subject, and two names whose terms
+// contradict (a date, an amount) name different data. Values are families
+// (see Compatible).
+var classes = map[string]string{
+	"identifier": "id", "reference": "id", "uuid": "id", "guid": "id",
+	"code": "code", "number": "number",
+	"date": "time", "timestamp": "time", "time": "time", "datetime": "time", "on": "time", "at": "time",
+	"amount": "amount", "value": "amount", "total": "amount", "sum": "amount",
+	"count": "count", "quantity": "count", "percent": "count",
+	"name": "text", "description": "text", "text": "text", "label": "text",
+	"flag": "flag", "indicator": "flag",
+}
+
+// implies names the groups (by their first word) whose words imply a
+// representation family without saying it: a price or a fine is an
+// amount, a weight a measure ("count"), a birth date or a shipping day a
+// date. A representation term
+// on one side (fine_amt) then partly matches such a word on the other
+// (overdue_fine).
+var implies = map[string]string{
+	"price": "amount", "penalty": "amount", "balance": "amount", "tax": "amount", "discount": "amount",
+	"salary": "amount", "payment": "amount", "revenue": "amount", "commission": "amount",
+	"deposit": "amount", "withdrawal": "amount", "refund": "amount", "tip": "amount",
+	"budget": "amount", "deductible": "amount", "spend": "amount", "weight": "count",
+	"length": "count", "duration": "count", "temperature": "count", "score": "count",
+	"created": "time", "updated": "time", "deleted": "time", "birthdate": "time", "hire": "time",
+	"begin": "time", "end": "time", "termination": "time", "expiration": "time", "due": "time",
+	"shipped": "time", "delivered": "time", "arrival": "time", "departure": "time", "occurred": "time",
+	"login": "time",
+	"first": "text", "last": "text", "description": "text", "note": "text", "reason": "text",
+	"message": "text", "subject": "text", "title": "text", "address": "text", "street": "text",
 }
