@@ -57,8 +57,10 @@ type NullRule struct {
 	Value  string `toml:"value"`
 }
 
-// Dedup drops a record whose key repeats one seen among the last Window
-// records (0: every record). Key names the fields of the key.
+// Dedup drops a record whose key is among the last Window new keys (0:
+// every key seen; a repeat does not make a key new again). Key names the
+// fields of the key. See the package documentation for where the keys are
+// kept.
 type Dedup struct {
 	Key    []string `toml:"key"`
 	Window int      `toml:"window"`

@@ -109,7 +109,10 @@ type QualityConfig struct {
 // stage (the batch is not committed), alert logs, quarantine dead-letters
 // the offending records. The open window is saved to the partition state
 // with every batch, so it survives restarts and rebalances; the detector
-// is checkpointed as in [Quarantine]. Create it with [NewQuality].
+// is checkpointed as in [Quarantine]. The cleaning rules keep their
+// deduplication keys in the partition state as they come, and their
+// imputation statistics checkpointed like the detector (see
+// transform/clean's State section). Create it with [NewQuality].
 type Quality struct {
 	cfg        QualityConfig
 	required   []string
