@@ -234,3 +234,102 @@ clean = ["price_cents=coerce:cents_to_decimal"]
 		}
 	})
 }
+
+// TestStageQualityDedupSurvivesKill runs `helios-etl stage` deduplicating
+// by id (exactly-once delivery: the keys in the partition state commit
+// with the offsets): duplicates within and across batches are dropped;
+// after a SIGKILL and a restart, ids sent before the kill are still
+// dropped; and a process with an empty state directory (another machine)
+// restores the keys from the changelog and drops them too.
+func TestStageQualityDedupSurvivesKill(t *testing.T) {
+	brokers := kafkaBrokers(t)
+	ctx := testContext(t, 3*time.Minute)
+	bin := heliosBinary(t)
+	in := createTopic(ctx, t, brokers, "stage_dedup_in", 1)
+	name := uniqueName("stagededup")
+	out := name + "_out"
+	deleteTopics(t, brokers, out, name+".dlq", name+"-changelog")
+	adm := kadm.NewClient(newKafkaClient(t, brokers))
+
+	sch := &schemas.Schema{Name: "public.orders", Version: 1, Key: []int{0}, Fields: []schemas.Field{
+		{Name: "id", Type: schemas.Type{Kind: schemas.KindInt64}},
+		{Name: "note", Type: schemas.Type{Kind: schemas.KindString}},
+	}}
+	enc := envelope.NewEncoder(envelope.Options{Schemas: true})
+	sent := 0
+	produce := func(ids ...int) {
+		t.Helper()
+		var recs []*kgo.Record
+		for _, id := range ids {
+			ev := schemas.Event{Op: schemas.OpCreate, Schema: sch, Source: schemas.Source{Connector: "postgresql", CommitMicros: time.Now().UnixMicro()},
+				After: []schemas.Value{schemas.Int64(int64(id)), schemas.String(fmt.Sprintf("copy %d", sent))}}
+			v, err := enc.AppendValue(nil, &ev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs = append(recs, &kgo.Record{Topic: in, Key: []byte(strconv.Itoa(id)), Value: v})
+			sent++
+		}
+		if err := newKafkaClient(t, brokers).ProduceSync(ctx, recs...).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	addr := freeAddr(t)
+	extra := fmt.Sprintf("inputs = [%q]\noutput = %q\nformat = \"envelope\"\nenvelope_schemas = true\ntransforms = [\"quality\"]", in, out)
+	table := "window_records = 1000\n[quality.dedup]\nkey = [\"id\"]\nwindow = 1000\n"
+	cfg := qualityStageConfig(t, brokers, name, addr, extra, table)
+
+	// 0 to 49, then 5 and 7 again.
+	first := make([]int, 0, 52)
+	for i := range 50 {
+		first = append(first, i)
+	}
+	produce(append(first, 5, 7)...)
+	proc := startInstance(t, bin, "a", cfg)
+	waitCommitted(ctx, t, adm, name, in, int64(sent))
+	proc.kill()
+
+	// Sent while it is down: 3, 20 and 49 again, and 50 to 59.
+	produce(3, 20, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59)
+	proc = startInstance(t, bin, "a", cfg)
+	waitCommitted(ctx, t, adm, name, in, int64(sent))
+	var got map[string]float64
+	err := waitFor(ctx, "the duplicate count", func() (bool, error) {
+		all, err := scrape(addr)
+		if err != nil {
+			return false, nil // not listening yet
+		}
+		got = pipelineSeries(all, name)
+		return got["etl_validation_errors_total{field=id,kind=duplicate}"] == 3, nil
+	})
+	if err != nil {
+		t.Errorf("after the restart etl_validation_errors_total{field=id,kind=duplicate} = %v, want 3",
+			got["etl_validation_errors_total{field=id,kind=duplicate}"])
+	}
+	proc.kill()
+
+	// Another machine: an empty state directory, restored from the
+	// changelog.
+	produce(55, 60, 0)
+	fresh := qualityStageConfig(t, brokers, name, freeAddr(t), extra, table)
+	proc = startInstance(t, bin, "a", fresh)
+	waitCommitted(ctx, t, adm, name, in, int64(sent))
+	proc.stop(t, 30*time.Second)
+
+	outs := readAll(ctx, t, brokers, out, 61, 2*time.Second)
+	seen := map[string]int{}
+	for _, r := range outs {
+		seen[string(r.Key)]++
+	}
+	for id := range 61 {
+		if n := seen[strconv.Itoa(id)]; n != 1 {
+			t.Errorf("id %d reached the output %d times, want once", id, n)
+		}
+	}
+	if len(outs) != 61 {
+		t.Errorf("output holds %d records, want 61 (ids 0 to 60 once each)", len(outs))
+	}
+	if dlq := readAll(ctx, t, brokers, name+".dlq", 0, time.Second); len(dlq) != 0 {
+		t.Errorf("%d dead letters, want none (duplicates are dropped)", len(dlq))
+	}
+}

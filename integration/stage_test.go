@@ -114,6 +114,13 @@ func (in *instance) stop(t *testing.T, d time.Duration) {
 	}
 }
 
+// kill sends SIGKILL and waits for the process to end.
+func (in *instance) kill() {
+	_ = in.cmd.Process.Kill()
+	err := <-in.done
+	in.done <- err
+}
+
 // committed sums the group's committed offsets on topic.
 func committed(ctx context.Context, adm *kadm.Client, group, topic string) int64 {
 	os, err := adm.FetchOffsetsForTopics(ctx, group, topic)

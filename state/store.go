@@ -31,6 +31,9 @@ type Store struct {
 // ID returns the name of the store.
 func (s *Store) ID() StoreID { return s.id }
 
+// DB returns the database of the store, for a [Batch] over it.
+func (s *Store) DB() *DB { return s.db }
+
 // key returns the database key of the user key k.
 func (s *Store) key(k []byte) []byte {
 	out := make([]byte, 0, len(s.data)+len(k))

@@ -442,3 +442,33 @@ func (x *dec) floats() []float64 {
 	}
 	return out
 }
+
+// MarshalBinary encodes the sample: the count of values offered, the
+// random state and the values kept.
+func (r *Reservoir) MarshalBinary() ([]byte, error) {
+	e := &enc{b: make([]byte, 0, 24+8*len(r.vals))}
+	e.u(r.n)
+	e.u(r.rng.s)
+	e.floats(r.vals)
+	return e.b, nil
+}
+
+// UnmarshalBinary restores what [Reservoir.MarshalBinary] encoded into r,
+// which must have been made by [NewReservoir] with the same size.
+func (r *Reservoir) UnmarshalBinary(b []byte) error {
+	x := &dec{b: b}
+	n, s := x.u(), x.u()
+	vals := x.floats()
+	switch {
+	case x.err != nil:
+		return x.err
+	case len(vals) > r.cap:
+		return fmt.Errorf("%w: reservoir of %d values, larger than its capacity %d", ErrState, len(vals), r.cap)
+	case uint64(len(vals)) > n:
+		return fmt.Errorf("%w: reservoir of %d values out of %d offered", ErrState, len(vals), n)
+	case len(x.b) != 0:
+		return fmt.Errorf("%w: %d trailing bytes", ErrState, len(x.b))
+	}
+	r.n, r.rng.s, r.vals = n, s, vals
+	return nil
+}

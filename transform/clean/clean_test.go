@@ -158,31 +158,31 @@ func TestRuleSet(t *testing.T) {
 	}
 	for i, amount := range []string{"10", "20", "30", "40", "50"} {
 		v, n := rec(string(rune('a'+i)), "a@x.org", "4155550132", "US", amount, []string{"paid", "paid", "shipped", "paid", "new"}[i], "hi")
-		if res := rs.Apply(names, v, n); res.Drop || len(res.Violations) > 0 {
+		if res := mustApply(t, rs, names, v, n); res.Drop || len(res.Violations) > 0 {
 			t.Fatalf("record %d: %+v", i, res)
 		}
 	}
 	v, n := rec("  q ", " Ann@X.org", "(415) 555-0199", "usa", "", "", "")
-	res := rs.Apply(names, v, n)
+	res := mustApply(t, rs, names, v, n)
 	want := []string{"q", "ann@x.org", "+14155550199", "US", "30", "paid", "none"}
 	if res.Drop || strings.Join(v, "|") != strings.Join(want, "|") || len(res.Violations) != 0 {
 		t.Errorf("cleaned %q (%+v), want %q", v, res, want)
 	}
 	v, n = rec("r", "not an email", "555-CALL-NOW", "US", "1", "paid", "x")
-	res = rs.Apply(names, v, n)
+	res = mustApply(t, rs, names, v, n)
 	if res.Drop || !n[1] || v[2] != "555-CALL-NOW" || len(res.Violations) != 2 {
 		t.Errorf("invalid values: %q %v %+v", v, n, res)
 	}
 	v, n = rec("s", "a@x.org", "4155550132", "Atlantis", "1", "paid", "x")
-	if res := rs.Apply(names, v, n); !res.Drop || !strings.Contains(res.Reason, "Atlantis") {
+	if res := mustApply(t, rs, names, v, n); !res.Drop || !strings.Contains(res.Reason, "Atlantis") {
 		t.Errorf("invalid country: %+v", res)
 	}
 	v, n = rec("", "a@x.org", "4155550132", "US", "1", "paid", "x")
-	if res := rs.Apply(names, v, n); !res.Drop || res.Reason != "null id" {
+	if res := mustApply(t, rs, names, v, n); !res.Drop || res.Reason != "null id" {
 		t.Errorf("null id: %+v", res)
 	}
 	v, n = rec("q", "a@x.org", "4155550132", "US", "1", "paid", "x")
-	if res := rs.Apply(names, v, n); !res.Drop || !strings.Contains(res.Reason, "duplicate") {
+	if res := mustApply(t, rs, names, v, n); !res.Drop || !strings.Contains(res.Reason, "duplicate") {
 		t.Errorf("duplicate id: %+v", res)
 	}
 }

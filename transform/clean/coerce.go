@@ -64,7 +64,9 @@ func clip(v string) string {
 // of [Rule].Ops, where coerce takes its conversion after colons,
 // coerce:KIND[:FROM[:TO]] (coerce:cents_to_decimal,
 // coerce:date_layout:MM/DD/YYYY:YYYY-MM-DD, coerce:bool_words::true/false,
-// coerce:cast:string:integer). The rule is validated.
+// coerce:cast:string:integer), and null:ACTION[:VALUE] for what a null
+// becomes ([NullRule]: null:drop, null:mean, null:median, null:mode,
+// null:constant:VALUE, where VALUE has no comma). The rule is validated.
 func ParseRule(spec string) (Rule, error) {
 	field, list, ok := strings.Cut(spec, "=")
 	field = strings.TrimSpace(field)
@@ -75,6 +77,14 @@ func ParseRule(spec string) (Rule, error) {
 	for op := range strings.SplitSeq(list, ",") {
 		op = strings.TrimSpace(op)
 		name, conv, hasConv := strings.Cut(op, ":")
+		if name == "null" {
+			if !hasConv || r.Null != nil {
+				return Rule{}, fmt.Errorf("clean rule %q: one null:ACTION[:VALUE] per rule", spec)
+			}
+			action, value, _ := strings.Cut(conv, ":")
+			r.Null = &NullRule{Action: action, Value: value}
+			continue
+		}
 		if name == "coerce" {
 			if !hasConv || r.Coerce != nil {
 				return Rule{}, fmt.Errorf("clean rule %q: one coerce:KIND[:FROM[:TO]] per rule", spec)

@@ -31,6 +31,10 @@ func TestCoerce(t *testing.T) {
 		{"a=coerce:timestamp_to_date", "yesterday", "", true},
 		{"a=trim,coerce:cents_to_decimal", "  99 ", "0.99", false},
 		{"a=coerce:cents_to_decimal", "", "", false},
+		{"a=trim,null:constant:n/a", "", "n/a", false},
+		{"a=null:constant:x:y", "", "x:y", false},
+		{"a=null:mode,upper", " b", " B", false},
+		{"a=null:median", "", "", false}, // no statistics yet: stays null
 	}
 	for _, tt := range tests {
 		t.Run(tt.rule+"/"+tt.in, func(t *testing.T) {
@@ -44,7 +48,7 @@ func TestCoerce(t *testing.T) {
 				t.Fatal(err)
 			}
 			vals, nulls := []string{tt.in}, []bool{tt.in == ""}
-			res := rs.Apply([]string{"a"}, vals, nulls)
+			res := mustApply(t, rs, []string{"a"}, vals, nulls)
 			if tt.invalid {
 				if !res.Quarantine || res.Drop || len(res.Violations) != 1 || !errors.Is(res.Violations[0].Err, ErrInvalid) ||
 					!strings.HasPrefix(res.Reason, "a: ") {
@@ -65,7 +69,8 @@ func TestCoerce(t *testing.T) {
 func TestParseRuleErrors(t *testing.T) {
 	t.Parallel()
 	for _, spec := range []string{"", "a", "=trim", "a=", "a=shout", "a=coerce", "a=coerce:nope",
-		"a=coerce:date_layout:XX:YYYY-MM-DD", "a=coerce:cast::bignum", "a=trim:x", "a=coerce:cast::integer,coerce:cast::integer"} {
+		"a=coerce:date_layout:XX:YYYY-MM-DD", "a=coerce:cast::bignum", "a=trim:x", "a=coerce:cast::integer,coerce:cast::integer",
+		"a=null", "a=null:", "a=null:average", "a=null:constant", "a=null:mean,null:mode"} {
 		if _, err := ParseRule(spec); err == nil {
 			t.Errorf("ParseRule(%q) = nil error", spec)
 		}
@@ -73,7 +78,7 @@ func TestParseRuleErrors(t *testing.T) {
 }
 
 func FuzzParseRule(f *testing.F) {
-	for _, s := range []string{"a=trim,email", "x=coerce:date_layout:MM/DD/YYYY:YYYY-MM-DD", "b=coerce:bool_words::y/n", "=", "a=coerce:::"} {
+	for _, s := range []string{"a=trim,email", "x=coerce:date_layout:MM/DD/YYYY:YYYY-MM-DD", "b=coerce:bool_words::y/n", "=", "a=coerce:::", "a=trim,null:constant:n/a"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, spec string) {
@@ -85,6 +90,8 @@ func FuzzParseRule(f *testing.F) {
 		if err != nil {
 			t.Fatalf("ParseRule(%q) accepted a rule New rejects: %v", spec, err)
 		}
-		rs.Apply([]string{r.Field}, []string{"12/31/2024"}, []bool{false})
+		if _, err := rs.Apply([]string{r.Field}, []string{"12/31/2024"}, []bool{false}); err != nil {
+			t.Fatalf("ParseRule(%q): Apply without a store: %v", spec, err)
+		}
 	})
 }

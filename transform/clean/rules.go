@@ -57,8 +57,10 @@ type NullRule struct {
 	Value  string `toml:"value"`
 }
 
-// Dedup drops a record whose key repeats one seen among the last Window
-// records (0: every record). Key names the fields of the key.
+// Dedup drops a record whose key is among the last Window new keys (0:
+// every key seen; a repeat does not make a key new again). Key names the
+// fields of the key. See the package documentation for where the keys are
+// kept.
 type Dedup struct {
 	Key    []string `toml:"key"`
 	Window int      `toml:"window"`
@@ -126,13 +128,22 @@ func (c Config) Validate() error {
 }
 
 // RuleSet applies a configuration to records. It keeps streaming
-// statistics per field (for imputation) and the recent keys (for
-// deduplication); it is not safe for concurrent use.
+// statistics of the fields it imputes and the recent keys (for
+// deduplication): in memory, or in a [Store] after [RuleSet.Load] (see the
+// package documentation). It is not safe for concurrent use.
 type RuleSet struct {
 	cfg   Config
+	plans map[string]*fieldPlan
 	stats map[string]*fieldStats
-	keys  *anomaly.KeySet
+	keys  *anomaly.KeySet // the recent keys without a store
+	ps    *persist        // nil without a store
 	buf   []byte
+}
+
+// fieldPlan is what the rules do to a field, computed once per name.
+type fieldPlan struct {
+	rules  []*Rule
+	impute bool // a rule imputes its nulls from the statistics
 }
 
 // New validates the configuration and returns a rule set.
@@ -146,7 +157,7 @@ func New(cfg Config) (*RuleSet, error) {
 			r.OnInvalid = "quarantine"
 		}
 	}
-	rs := &RuleSet{cfg: cfg, stats: map[string]*fieldStats{}}
+	rs := &RuleSet{cfg: cfg, plans: map[string]*fieldPlan{}, stats: map[string]*fieldStats{}}
 	if cfg.Dedup != nil {
 		rs.keys = anomaly.NewKeySet(cfg.Dedup.Window)
 	}
@@ -166,26 +177,34 @@ type Result struct {
 	// Quarantine tells that the record must go to the dead-letter queue,
 	// for Reason (a rule with on_invalid quarantine met an invalid value).
 	Quarantine bool
-	Reason     string
+	// Duplicate tells that Drop is for a key seen before.
+	Duplicate bool
+	Reason    string
 	// Violations are the values the ops could not standardize.
 	Violations []Violation
 }
 
 // Apply cleans a record in place: names are the field names, values and
-// nulls the record's values (as in ingest/file rows).
-func (rs *RuleSet) Apply(names, values []string, nulls []bool) Result {
+// nulls the record's values (as in ingest/file rows). Its error is one of
+// the [Store] (after [RuleSet.Load]); the record's fate is then unknown.
+func (rs *RuleSet) Apply(names, values []string, nulls []bool) (Result, error) {
 	var res Result
 	for i, name := range names {
 		if i >= len(values) {
 			break
 		}
-		for _, r := range rs.rulesFor(name) {
+		pl := rs.planFor(name)
+		wasNull := nulls[i]
+		for _, r := range pl.rules {
 			if !rs.applyRule(r, name, &values[i], &nulls[i], &res) {
-				return res
+				return res, nil
 			}
 		}
-		if !nulls[i] {
+		if pl.impute && !wasNull && !nulls[i] { // imputed values are not data
 			rs.statsFor(name).add(values[i])
+			if rs.ps != nil {
+				rs.ps.statsChanged = true
+			}
 		}
 	}
 	if d := rs.cfg.Dedup; d != nil {
@@ -196,27 +215,47 @@ func (rs *RuleSet) Apply(names, values []string, nulls []bool) Result {
 			}
 			rs.buf = append(rs.buf, 0)
 		}
-		if rs.keys.Seen(xxhash.Sum64(rs.buf)) {
-			res.Drop, res.Reason = true, "duplicate key "+strings.Join(d.Key, ",")
+		h := xxhash.Sum64(rs.buf)
+		var dup bool
+		if rs.ps != nil {
+			var err error
+			if dup, err = rs.ps.seen(h); err != nil {
+				return res, err
+			}
+		} else {
+			dup = rs.keys.Seen(h)
+		}
+		if dup {
+			res.Drop, res.Duplicate, res.Reason = true, true, "duplicate key "+strings.Join(d.Key, ",")
 		}
 	}
-	return res
+	return res, nil
 }
 
-func (rs *RuleSet) rulesFor(name string) []*Rule {
-	var out []*Rule
-	for i := range rs.cfg.Rules {
-		if rs.cfg.Rules[i].Field == "*" {
-			out = append(out, &rs.cfg.Rules[i])
+// planFor returns the rules of a field: those for "*" first.
+func (rs *RuleSet) planFor(name string) *fieldPlan {
+	if pl, ok := rs.plans[name]; ok {
+		return pl
+	}
+	pl := &fieldPlan{}
+	for _, star := range []bool{true, false} {
+		for i := range rs.cfg.Rules {
+			r := &rs.cfg.Rules[i]
+			if (r.Field == "*") != star || (!star && r.Field != name) {
+				continue
+			}
+			pl.rules = append(pl.rules, r)
+			if r.Null != nil && slices.Contains(imputations, r.Null.Action) {
+				pl.impute = true
+			}
 		}
 	}
-	for i := range rs.cfg.Rules {
-		if rs.cfg.Rules[i].Field == name {
-			out = append(out, &rs.cfg.Rules[i])
-		}
-	}
-	return out
+	rs.plans[name] = pl
+	return pl
 }
+
+// imputations are the null actions that draw on the statistics.
+var imputations = []string{"mean", "median", "mode"}
 
 // applyRule runs one rule on one value; false means the record is dropped.
 func (rs *RuleSet) applyRule(r *Rule, name string, v *string, null *bool, res *Result) bool {
@@ -289,7 +328,7 @@ func applyOp(op, v string, r *Rule) (string, error) {
 func (rs *RuleSet) statsFor(name string) *fieldStats {
 	s := rs.stats[name]
 	if s == nil {
-		s = &fieldStats{sample: anomaly.NewReservoir(2048, xxhash.Sum64String(name)), counts: map[string]int{}}
+		s = newFieldStats(name)
 		rs.stats[name] = s
 	}
 	return s

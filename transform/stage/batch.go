@@ -278,27 +278,34 @@ func NewTestStateBatch(store *state.Store, topic string, partition int32, recs [
 }
 
 // CommitState writes the state changes of a batch made by
-// [NewTestStateBatch] to its store and returns the bytes written (keys and
-// values: what the stage would also send to the changelog).
+// [NewTestStateBatch] to its store, in one Pebble batch as the stage does,
+// and returns the bytes written (keys and values: what the stage would
+// also send to the changelog).
 func (b *Batch) CommitState() (int, error) {
 	if b.state == nil {
 		return 0, errors.New("stage: the batch has no state")
 	}
+	store := b.state.store
+	wb := store.DB().NewBatch()
+	defer func() { _ = wb.Close() }()
 	n := 0
 	for _, k := range b.state.order {
 		w := b.state.writes[k]
 		var err error
 		if w.del {
-			err = b.state.store.Delete([]byte(k))
+			err = wb.Delete(store, []byte(k))
 		} else {
-			err = b.state.store.Put([]byte(k), w.v)
+			err = wb.Put(store, []byte(k), w.v)
 		}
 		if err != nil {
 			return n, fmt.Errorf("stage: commit test state: %w", err)
 		}
 		n += len(k) + len(w.v)
 	}
-	b.state = newState(b.state.store, nil)
+	if err := wb.Commit(false); err != nil {
+		return 0, fmt.Errorf("stage: commit test state: %w", err)
+	}
+	b.state = newState(store, nil)
 	return n, nil
 }
 

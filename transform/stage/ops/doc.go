@@ -32,7 +32,9 @@
 //
 // quarantine and quality keep per-partition data in memory and implement
 // [stage.PartitionCache]: they reload it from the partition state after
-// the stage tells them to forget a partition.
+// the stage tells them to forget a partition. quality's state keys are
+// quality/window, quality/detector and, under quality/clean/, its
+// cleaning rules' deduplication keys and imputation statistics.
 //
 // # Metrics
 //

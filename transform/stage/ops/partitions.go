@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/heliosdb/helios-etl/transform/anomaly"
+	"github.com/heliosdb/helios-etl/transform/clean"
 	"github.com/heliosdb/helios-etl/transform/stage"
 )
 
@@ -77,7 +78,8 @@ type detectorPart struct {
 	dirty int // batches that changed d since it was last saved
 }
 
-// partitionState adapts the stage's partition state to anomaly.Store.
+// partitionState adapts the stage's partition state to anomaly.Store and
+// clean.Store.
 type partitionState struct{ st *stage.State }
 
 func (p partitionState) Get(key []byte) ([]byte, bool, error) {
@@ -89,6 +91,13 @@ func (p partitionState) Get(key []byte) ([]byte, bool, error) {
 }
 
 func (p partitionState) Set(key, value []byte) error { return p.st.Put(key, value) }
+
+func (p partitionState) Delete(key []byte) error { return p.st.Delete(key) }
+
+var (
+	_ anomaly.Store = partitionState{}
+	_ clean.Store   = partitionState{}
+)
 
 // get returns the detector of b's partition, loading it if needed.
 func (ds *detectors) get(b *stage.Batch) (*detectorPart, error) {

@@ -69,6 +69,16 @@ type QualityConfig struct {
 	// conversion. A value a rule cannot standardize lowers validity; one a
 	// coercion cannot convert sends the record to the dead-letter topic.
 	Clean []string
+	// DedupKey turns on deduplication: the fields whose values make a
+	// record's key. A record whose key is among the last DedupWindow new
+	// keys of its partition (0: among all of them) is dropped and counted
+	// (etl_validation_errors_total, kind duplicate, field the key fields
+	// joined by commas) and marks its key fields' uniqueness; a uniqueness
+	// threshold with action quarantine dead-letters it instead. Each key is
+	// an entry of the partition state (see [clean.RuleSet.Load]), so the
+	// window survives restarts and moves with its partition.
+	DedupKey    []string
+	DedupWindow int
 	// Anomalies turns on the learned detector (transform/anomaly); Keys
 	// are the unique fields it checks for duplicates (inferred when empty)
 	// and Sensitivity its sensitivity (nil: 0.5).
@@ -78,8 +88,9 @@ type QualityConfig struct {
 	// Thresholds are the promises, "FIELD DIMENSION MIN ACTION"
 	// ([quality.ParseThreshold]).
 	Thresholds []string
-	// Checkpoint is how many changed batches pass before the detector is
-	// saved to the partition state again (default [DefaultCheckpoint]).
+	// Checkpoint is how many changed batches pass before the detector and
+	// the cleaning rules' imputation statistics are saved to the partition
+	// state again (default [DefaultCheckpoint]).
 	Checkpoint int
 	// Metrics receives the scores and counts; nil exports nothing.
 	Metrics *quality.Metrics
@@ -98,13 +109,18 @@ type QualityConfig struct {
 // stage (the batch is not committed), alert logs, quarantine dead-letters
 // the offending records. The open window is saved to the partition state
 // with every batch, so it survives restarts and rebalances; the detector
-// is checkpointed as in [Quarantine]. Create it with [NewQuality].
+// is checkpointed as in [Quarantine]. The cleaning rules keep their
+// deduplication keys in the partition state as they come, and their
+// imputation statistics checkpointed like the detector (see
+// transform/clean's State section). Create it with [NewQuality].
 type Quality struct {
 	cfg        QualityConfig
 	required   []string
 	formats    map[string]anomaly.Format
 	checks     map[string][]*Filter
 	clean      clean.Config
+	dedupName  string // the key fields joined by commas
+	every      int    // batches between checkpoints
 	coerce     map[string]infer.Type
 	thresholds []quality.Threshold
 	log        *slog.Logger
@@ -146,6 +162,10 @@ var (
 	windowKey     = []byte("quality/window")
 	qualityDetKey = []byte("quality/detector")
 )
+
+// cleanPrefix starts the state keys of the cleaning rules (the
+// deduplication keys and the imputation statistics).
+const cleanPrefix = "quality/clean/"
 
 // ErrThreshold is wrapped, with [stage.ErrFatal], by the error of a window
 // that breaks a threshold whose action is fail.
@@ -205,6 +225,22 @@ func NewQuality(cfg QualityConfig) (*Quality, error) {
 			q.coerce[r.Field] = r.Coerce.Output()
 		}
 	}
+	if len(cfg.DedupKey) > 0 || cfg.DedupWindow != 0 {
+		q.clean.Dedup = &clean.Dedup{Key: slices.Clone(cfg.DedupKey), Window: cfg.DedupWindow}
+		q.dedupName = strings.Join(cfg.DedupKey, ",")
+	}
+	if len(errs) == 0 {
+		if _, err := clean.New(q.clean); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if cfg.Checkpoint < 0 {
+		errs = append(errs, fmt.Errorf("checkpoint every %d batches: want 1 or more", cfg.Checkpoint))
+	}
+	q.every = cfg.Checkpoint
+	if q.every <= 0 {
+		q.every = DefaultCheckpoint
+	}
 	for _, t := range cfg.Thresholds {
 		th, err := quality.ParseThreshold(t)
 		if err != nil {
@@ -218,11 +254,7 @@ func NewQuality(cfg QualityConfig) (*Quality, error) {
 		if _, err := anomaly.New(acfg); err != nil {
 			errs = append(errs, err)
 		}
-		every := cfg.Checkpoint
-		if every <= 0 {
-			every = DefaultCheckpoint
-		}
-		q.det = &detectors{cfg: acfg, key: qualityDetKey, every: every}
+		q.det = &detectors{cfg: acfg, key: qualityDetKey, every: q.every}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("quality: %w", err)
@@ -256,10 +288,15 @@ func (q *Quality) partition(b *stage.Batch) (*qualityPart, error) {
 			return nil, fmt.Errorf("load window of %s/%d: %w", b.Topic(), b.Partition(), err)
 		}
 	}
-	if len(q.clean.Rules) > 0 {
+	if len(q.clean.Rules) > 0 || q.clean.Dedup != nil {
 		rs, err := clean.New(q.clean)
 		if err != nil {
 			return nil, err
+		}
+		if st := b.State(); st != nil {
+			if err := rs.Load(partitionState{st}, cleanPrefix, q.every); err != nil {
+				return nil, fmt.Errorf("load cleaning state of %s/%d: %w", b.Topic(), b.Partition(), err)
+			}
 		}
 		p.rules = rs
 	}
@@ -334,6 +371,9 @@ func (q *Quality) Apply(_ context.Context, b *stage.Batch) error {
 			return fmt.Errorf("quality: %w", err)
 		}
 	}
+	if st := b.State(); st != nil && p.rules != nil {
+		p.rules.Begin(partitionState{st})
+	}
 	counted := false
 	for _, r := range b.Records() {
 		if !checkable(r) {
@@ -345,7 +385,10 @@ func (q *Quality) Apply(_ context.Context, b *stage.Batch) error {
 			return err
 		}
 		counted = true
-		reason, drop := q.record(p, dp, r, now)
+		reason, drop, err := q.record(p, dp, r, now)
+		if err != nil {
+			return fmt.Errorf("quality: %s/%d offset %d: %w", b.Topic(), b.Partition(), r.Source.Offset, err)
+		}
 		if reason != "" {
 			b.Fail(r, errors.New("quality: "+reason))
 		} else if !drop {
@@ -367,6 +410,11 @@ func (q *Quality) Apply(_ context.Context, b *stage.Batch) error {
 			return fmt.Errorf("quality: save window: %w", err)
 		}
 	}
+	if p.rules != nil {
+		if err := p.rules.End(); err != nil {
+			return fmt.Errorf("quality: %w", err)
+		}
+	}
 	if dp != nil {
 		if err := q.det.done(b, dp, true); err != nil {
 			return fmt.Errorf("quality: %w", err)
@@ -376,8 +424,9 @@ func (q *Quality) Apply(_ context.Context, b *stage.Batch) error {
 }
 
 // record scores one record into the window and returns why it is
-// quarantined ("" if not) and whether a cleaning rule dropped it.
-func (q *Quality) record(p *qualityPart, dp *detectorPart, r *stage.Record, now time.Time) (reason string, drop bool) {
+// quarantined ("" if not) and whether a cleaning rule dropped it; its
+// error is one of the partition state.
+func (q *Quality) record(p *qualityPart, dp *detectorPart, r *stage.Record, now time.Time) (reason string, drop bool, err error) {
 	ev := r.Event
 	pl := q.plan(p, ev.Schema)
 	q.row.fill(ev)
@@ -387,7 +436,18 @@ func (q *Quality) record(p *qualityPart, dp *detectorPart, r *stage.Record, now 
 	if p.rules != nil {
 		q.orig = append(q.orig[:0], rb.values...)
 		q.origNull = append(q.origNull[:0], rb.nulls...)
-		res := p.rules.Apply(rb.header, rb.values, rb.nulls)
+		res, err := p.rules.Apply(rb.header, rb.values, rb.nulls)
+		if err != nil {
+			return "", false, err
+		}
+		if res.Duplicate {
+			for _, k := range q.clean.Dedup.Key {
+				if col := slices.Index(rb.header, k); col >= 0 {
+					q.marks = append(q.marks, mark{col, quality.Uniqueness, res.Reason})
+				}
+			}
+			q.count(q.dedupName, "duplicate")
+		}
 		for _, v := range res.Violations {
 			kind := "rule"
 			if v.Op == "coerce" {
@@ -501,10 +561,10 @@ func (q *Quality) record(p *qualityPart, dp *detectorPart, r *stage.Record, now 
 		}
 	}
 	if len(quarantined) == 0 {
-		return "", drop
+		return "", drop, nil
 	}
 	slices.Sort(quarantined)
-	return strings.Join(slices.Compact(quarantined), "; "), drop
+	return strings.Join(slices.Compact(quarantined), "; "), drop, nil
 }
 
 // writeBack puts the cleaned values into a copy of r's event; it returns

@@ -345,3 +345,100 @@ func TestQualityConfigErrors(t *testing.T) {
 		t.Error(`Parse("quality 3") = nil error`)
 	}
 }
+
+// TestQualityDedupInState runs the quality transform's deduplication over
+// a partition state in Pebble, batch after batch as a stage does: a key
+// repeated within a batch or across batches is dropped and counted, a
+// batch that is not committed (then forgotten, as on an abort or a revoke)
+// leaves no key behind, the window of 3 keys evicts the oldest, and a new
+// transform over the reopened store (a restarted process) answers alike.
+func TestQualityDedupInState(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db, err := state.Open(dir, state.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { db.Close() }()
+	cfg := ops.QualityConfig{DedupKey: []string{"id"}, DedupWindow: 3, WindowRecords: 1000}
+	q, reg := newQuality(t, cfg)
+	ids := func(recs []*stage.Record) string {
+		var s []string
+		for _, r := range recs {
+			s = append(s, r.Event.After[0].String())
+		}
+		return strings.Join(s, ",")
+	}
+	batch := func(commit bool, want string, in ...int64) {
+		t.Helper()
+		var recs []*stage.Record
+		for _, id := range in {
+			recs = append(recs, person(id, "a@b.co", 1, "1", 0))
+		}
+		b := stage.NewTestStateBatch(db.Partition("q", "people", 0), "people", 0, recs)
+		if err := q.Apply(context.Background(), b); err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(b.Emitted()); got != want {
+			t.Errorf("batch %v emitted %s, want %s", in, got, want)
+		}
+		if len(b.Failed()) > 0 {
+			t.Errorf("batch %v failed %v", in, b.Failed())
+		}
+		if commit {
+			if _, err := b.CommitState(); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+		q.Forget("people", 0)
+	}
+	batch(true, "1,2", 1, 2, 1)  // within the batch
+	batch(true, "3", 2, 3, 3, 1) // across batches and within
+	batch(false, "4", 4)         // not committed, then forgotten
+	batch(true, "4", 4)          // 4 evicts 1: the window is 2, 3, 4
+	batch(true, "1", 1, 3, 4)    // 1 evicts 2
+	if got := scores(t, reg)["etl_validation_errors_total{id,duplicate}"]; got != 6 {
+		t.Errorf("etl_validation_errors_total{field=id,kind=duplicate} = %v, want 6", got)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if db, err = state.Open(dir, state.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	q, _ = newQuality(t, cfg)
+	batch(true, "2,5", 3, 4, 1, 2, 5) // 2 evicts 3, 5 evicts 4
+	batch(true, "3", 5, 2, 3)         // 3 evicts 1
+	batch(true, "1", 1)
+	// A revoke: another instance takes the partition and sees 6; the
+	// partition comes back, forgotten, and is reloaded from the state.
+	first := q
+	q, _ = newQuality(t, cfg)
+	batch(true, "6", 6, 3)
+	first.Forget("people", 0)
+	q = first
+	batch(true, "", 6, 3, 1)
+}
+
+// TestQualityDedupQuarantine sends duplicates to the dead-letter topic
+// with their reason when a uniqueness threshold quarantines, and imputes a
+// null from the statistics of the values seen.
+func TestQualityDedupQuarantine(t *testing.T) {
+	t.Parallel()
+	q, _ := newQuality(t, ops.QualityConfig{DedupKey: []string{"id", "amount"}, Clean: []string{"email=null:mode"},
+		Thresholds: []string{"id uniqueness 1 quarantine"}})
+	b := stage.NewTestBatch([]*stage.Record{person(1, "a@b.co", 5, "1", 0), person(2, "c@d.co", 5, "1", 0),
+		person(2, "a@b.co", 6, "1", 0), person(1, "", 5, "1", 0), person(3, "", 5, "1", 0)})
+	if err := q.Apply(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	want := "quality: id uniqueness: duplicate key id,amount"
+	if f := b.Failed(); len(f) != 1 || f[0].Error() != want {
+		t.Errorf("failed %v, want one %q", f, want)
+	}
+	out := b.Emitted()
+	if len(out) != 4 || out[3].Event.After[1].String() != "a@b.co" {
+		t.Errorf("emitted %d records, the last with email %v; want 4, the last imputed a@b.co", len(out), out[len(out)-1].Event.After[1])
+	}
+}

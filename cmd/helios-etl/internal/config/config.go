@@ -596,8 +596,20 @@ type Quality struct {
 	// Thresholds are "FIELD DIMENSION MIN ACTION" promises.
 	Thresholds []string `toml:"thresholds" example:"[\"* overall 0.95 fail\", \"email validity 0.99 quarantine\"]"`
 	// CheckpointBatches is how many changed batches pass before the
-	// detector is saved again.
+	// detector and the imputation statistics are saved again.
 	CheckpointBatches int `toml:"checkpoint_batches"`
+	// Dedup drops records whose key repeats.
+	Dedup QualityDedup `toml:"dedup"`
+}
+
+// QualityDedup is the [quality.dedup] table: deduplication by key, with
+// the keys in the partition state.
+type QualityDedup struct {
+	// Key are the fields of a record's key; empty turns deduplication off.
+	Key []string `toml:"key" example:"[\"id\"]"`
+	// Window is how many of the latest new keys of a partition are
+	// remembered; 0 remembers every key.
+	Window int `toml:"window"`
 }
 
 func (q Quality) withDefaults() Quality {
@@ -635,7 +647,7 @@ func (q Quality) Transform(pipeline string) ops.QualityConfig {
 		EventTime: q.EventTime, MaxLag: time.Duration(q.MaxLag), Required: q.Required, Formats: q.Formats,
 		Checks: q.Checks, Clean: q.Clean, Anomalies: q.Anomalies, Keys: q.Keys, Sensitivity: &s,
 		Thresholds: append([]string{fmt.Sprintf("* overall %g %s", q.MinScore, action)}, q.Thresholds...),
-		Checkpoint: q.CheckpointBatches,
+		Checkpoint: q.CheckpointBatches, DedupKey: q.Dedup.Key, DedupWindow: q.Dedup.Window,
 	}
 }
 
@@ -653,6 +665,11 @@ func (q Quality) Validate() error {
 	ps = appendIf(ps, positive("max_lag", q.MaxLag))
 	if q.CheckpointBatches < 1 {
 		ps = append(ps, problem("checkpoint_batches", "", "must be 1 or more, got %d", q.CheckpointBatches))
+	}
+	if q.Dedup.Window < 0 {
+		ps = append(ps, problem("dedup.window", "0 remembers every key", "must not be negative, got %d", q.Dedup.Window))
+	} else if q.Dedup.Window > 0 && len(q.Dedup.Key) == 0 {
+		ps = append(ps, problem("dedup.key", `the fields of the key, e.g. ["id"]`, "is empty, but dedup.window is set"))
 	}
 	for _, l := range []struct {
 		key  string

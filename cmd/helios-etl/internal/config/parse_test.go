@@ -64,7 +64,7 @@ func TestParseErrors(t *testing.T) {
 		{
 			name: "unknown key with no close match lists the table's keys",
 			doc:  "[quality]\nzzz = 1\n",
-			want: []string{`etl.toml:2:1: quality.zzz: unknown key ([quality] has min_score, sensitivity, quarantine, window_records, window_time, event_time, max_lag, required, formats, checks, clean, anomalies, keys, thresholds, checkpoint_batches)`},
+			want: []string{`etl.toml:2:1: quality.zzz: unknown key ([quality] has min_score, sensitivity, quarantine, window_records, window_time, event_time, max_lag, required, formats, checks, clean, anomalies, keys, thresholds, checkpoint_batches, dedup)`},
 		},
 		{
 			name: "unknown table",
@@ -185,6 +185,19 @@ func TestParseErrors(t *testing.T) {
 				`etl.toml:4:12: quality.formats[0]: quality: format "a=shouty": want field=format with format int, float, bool, date, datetime, email, phone or uuid`,
 				`etl.toml:6:26: stage.transforms[1]: quality is in the chain twice (its window and detector state would collide)`,
 			},
+		},
+		{
+			name: "quality dedup",
+			doc:  "[quality]\nclean = [\"a=null:average\"]\n[quality.dedup]\nwindow = 5\n",
+			want: []string{
+				`etl.toml:2:10: quality.clean[0]: quality: clean rule "a=null:average": rule 0 (a): null action "average": want drop, constant, mean, median or mode`,
+				`etl.toml:3:2: quality.dedup.key: is empty, but dedup.window is set (the fields of the key, e.g. ["id"])`,
+			},
+		},
+		{
+			name: "quality dedup window",
+			doc:  "[quality.dedup]\nkey = [\"id\"]\nwindow = -5\n",
+			want: []string{`etl.toml:3:1: quality.dedup.window: must not be negative, got -5 (0 remembers every key)`},
 		},
 		{
 			name: "out of range",
