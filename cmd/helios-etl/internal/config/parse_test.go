@@ -181,7 +181,7 @@ func TestParseErrors(t *testing.T) {
 			doc:  "[quality]\nthresholds = [\"* overall 0.9 fail\", \"email speed 0.9 fail\"]\nclean = [\"a=coerce:nope\"]\nformats = [\"a=shouty\"]\n[stage]\ntransforms = [\"quality\", \"quality\"]\n",
 			want: []string{
 				`etl.toml:2:37: quality.thresholds[1]: quality: threshold "email speed 0.9 fail": unknown dimension "speed" (completeness, validity, consistency, uniqueness, timeliness, overall)`,
-				`etl.toml:3:10: quality.clean[0]: quality: clean rule "a=coerce:nope": rule 0 (a): coerce: unknown conversion "nope" (none, cast, date_layout, timestamp_to_date, date_to_timestamp, bool_words, cents_to_decimal, country_to_iso, split_name, phone_format, epoch_to_timestamp, value_map, plain_number, scale, seconds_to_duration)`,
+				`etl.toml:3:10: quality.clean[0]: quality: clean rule "a=coerce:nope": rule 0 (a): coerce: unknown conversion "nope" (none, cast, date_layout, timestamp_to_date, date_to_timestamp, bool_words, cents_to_decimal, country_to_iso, split_name, phone_format, epoch_to_timestamp, value_map, plain_number, scale, seconds_to_duration, linear)`,
 				`etl.toml:4:12: quality.formats[0]: quality: format "a=shouty": want field=format with format int, float, bool, date, datetime, email, phone or uuid`,
 				`etl.toml:6:26: stage.transforms[1]: quality is in the chain twice (its window and detector state would collide)`,
 			},
