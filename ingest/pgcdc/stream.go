@@ -153,6 +153,7 @@ func (s *Source) handleStream(ctx context.Context, data []byte, lsn uint64) (boo
 	if s.inStream {
 		if data[0] == 'E' { // stream stop
 			s.inStream = false
+			s.patient.Store(false)
 			return true, nil
 		}
 		// A message of the streamed transaction: Byte1 type, Int32 xid, body.
@@ -174,6 +175,7 @@ func (s *Source) handleStream(ctx context.Context, data []byte, lsn uint64) (boo
 			return true, fmt.Errorf("pgcdc: stream start at %s: %w", pglogrepl.LSN(lsn), errStreamShort)
 		}
 		s.inStream, s.streamXid = true, binary.BigEndian.Uint32(data[1:5])
+		s.patient.Store(true)
 		return true, nil
 	case 'A': // stream abort: Int32 xid, Int32 subxid
 		if len(data) < 9 {
