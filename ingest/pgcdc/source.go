@@ -443,6 +443,8 @@ type patientReader struct {
 	r       io.Reader
 	patient *atomic.Bool
 	short   atomic.Bool // the last read returned less than patientShort
+	// wait is time.Sleep but in tests.
+	wait func(time.Duration)
 }
 
 const (
@@ -452,7 +454,11 @@ const (
 
 func (p *patientReader) Read(b []byte) (int, error) {
 	if p.short.Load() && p.patient.Load() {
-		time.Sleep(patientWait)
+		if p.wait != nil {
+			p.wait(patientWait)
+		} else {
+			time.Sleep(patientWait)
+		}
 	}
 	n, err := p.r.Read(b)
 	p.short.Store(n < patientShort)
