@@ -98,11 +98,10 @@ var (
 		return turbinePartCodes[i], turbineParts[turbinePartCodes[i]].name
 	})
 
-	confTickets = map[string]string{"EB": "Early Bird", "STD": "Standard", "VIP": "VIP All-Access", "STU": "Student", "SPK": "Speaker", "EXH": "Exhibitor"}
-	confPrices  = map[string]int{"EB": 49900, "STD": 69900, "VIP": 129900, "STU": 14900, "SPK": 0, "EXH": 39900}
-	confTktCds  = strings.Fields("EB EB EB STD STD STD STD VIP STU STU SPK EXH")
-	confDiets   = strings.Fields("NONE NONE NONE NONE NONE VEG VEG VGN GF HAL KOS")
-	confOrgs    = []string{"Acme Analytics", "Globex", "Initech", "Northwind Traders", "Contoso", "Fabrikam", "Hooli", "Umbrella Health", "Stark Industries", "Wayne Enterprises", "Soylent Labs", "Cyberdyne"}
+	confPrices = map[string]int{"EB": 49900, "STD": 69900, "VIP": 129900, "STU": 14900, "SPK": 0, "EXH": 39900}
+	confTktCds = strings.Fields("EB EB EB STD STD STD STD VIP STU STU SPK EXH")
+	confDiets  = strings.Fields("NONE NONE NONE NONE NONE VEG VEG VGN GF HAL KOS")
+	confOrgs   = []string{"Acme Analytics", "Globex", "Initech", "Northwind Traders", "Contoso", "Fabrikam", "Hooli", "Umbrella Health", "Stark Industries", "Wayne Enterprises", "Soylent Labs", "Cyberdyne"}
 )
 
 // containerNumber draws an ISO 6346 container number with its check digit.
