@@ -258,19 +258,43 @@ func contains(s, sub string) bool {
 }
 
 // halfway emits every record, and fails fatally on the second partition
-// of the first batch: the first partition's records are then already
-// produced in the transaction.
-type halfway struct{ calls int }
+// of the first batch, once the first partition's records are in the
+// transaction on the broker (visible to a read_uncommitted consumer).
+type halfway struct {
+	calls int
+	opts  []kgo.Opt
+}
 
-func (h *halfway) Apply(_ context.Context, b *stage.Batch) error {
+func (h *halfway) Apply(ctx context.Context, b *stage.Batch) error {
 	for _, r := range b.Records() {
 		b.Emit(r)
 	}
 	if h.calls++; h.calls == 2 {
-		time.Sleep(300 * time.Millisecond) // let the first partition's records reach the broker
+		if err := h.waitUncommitted(ctx, "out"); err != nil {
+			return err
+		}
 		return fmt.Errorf("sink down: %w", stage.ErrFatal)
 	}
 	return nil
+}
+
+// waitUncommitted waits until a read_uncommitted consumer of topic sees a
+// record: the producer lingers, and a loaded machine can take seconds.
+func (h *halfway) waitUncommitted(ctx context.Context, topic string) error {
+	cl, err := kgo.NewClient(append(h.opts, kgo.ConsumeTopics(topic), kgo.FetchIsolationLevel(kgo.ReadUncommitted()),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))...)
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	for wctx.Err() == nil {
+		if len(cl.PollFetches(wctx).Records()) > 0 {
+			return nil
+		}
+	}
+	return fmt.Errorf("no record of the transaction reached the broker: %w", wctx.Err())
 }
 
 // TestFatalAbortsTransaction checks that a batch whose transform fails
@@ -294,7 +318,7 @@ func TestFatalAbortsTransaction(t *testing.T) {
 	cfg := baseConfig("fatal", stage.ExactlyOnce)
 	cfg.Live.BatchSize = 1000
 	cfg.Live.BatchTimeout = time.Second
-	st, err := stage.New(cfg, []stage.Transform{&halfway{}}, stage.Deps{Kafka: opts})
+	st, err := stage.New(cfg, []stage.Transform{&halfway{opts: opts}}, stage.Deps{Kafka: opts})
 	if err != nil {
 		t.Fatal(err)
 	}
