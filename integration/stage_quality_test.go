@@ -175,15 +175,15 @@ clean = ["price_cents=coerce:cents_to_decimal"]
 		}
 		var got map[string]float64
 		want := map[string]float64{
-			"etl_quality_score{dimension=validity,field=email}":                          0.9,
-			"etl_quality_score{dimension=timeliness,field=*}":                            0.95,
-			"etl_quality_score{dimension=consistency,field=amount}":                      1,
-			"etl_quality_score{dimension=completeness,field=email}":                      1,
-			"etl_validation_errors_total{field=email,kind=format}":                       n / 10,
-			"etl_validation_errors_total{field=*,kind=late}":                             float64(stale),
-			"etl_validation_errors_total{field=price_cents,kind=coerce}":                 float64(badPrice),
-			"etl_quality_breaches_total{action=alert,dimension=validity,field=email}":    2,
-			"etl_quality_breaches_total{action=quarantine,dimension=timeliness,field=*}": 2,
+			"etl_quality_score{field=email,kind=validity}":                          0.9,
+			"etl_quality_score{field=*,kind=timeliness}":                            0.95,
+			"etl_quality_score{field=amount,kind=consistency}":                      1,
+			"etl_quality_score{field=email,kind=completeness}":                      1,
+			"etl_validation_errors_total{field=email,kind=format}":                  n / 10,
+			"etl_validation_errors_total{field=*,kind=late}":                        float64(stale),
+			"etl_validation_errors_total{field=price_cents,kind=coerce}":            float64(badPrice),
+			"etl_quality_breaches_total{action=alert,field=email,kind=validity}":    2,
+			"etl_quality_breaches_total{action=quarantine,field=*,kind=timeliness}": 2,
 		}
 		err := waitFor(ctx, "the quality metrics", func() (bool, error) {
 			all, err := scrape(addr)

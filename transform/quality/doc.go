@@ -32,8 +32,8 @@
 // [NewMetrics] registers on the given prometheus.Registerer (never the
 // global one):
 //
-//   - etl_quality_score{pipeline,field,dimension} (gauge): the last
-//     window's score; field "*" is the whole record, dimension one of
+//   - etl_quality_score{pipeline,field,kind} (gauge): the last
+//     window's score; field "*" is the whole record, kind (the dimension) one of
 //     overall, completeness, validity, uniqueness, consistency, timeliness.
 //   - etl_validation_errors_total{pipeline,field,kind} (counter): values
 //     that broke a rule: unexpected_null, invalid_format, out_of_range,
@@ -41,7 +41,7 @@
 //     checks of a stream, see [StreamWindow]).
 //   - etl_anomalies_detected_total{pipeline,field,kind} (counter): every
 //     finding of the detectors, outliers included.
-//   - etl_quality_breaches_total{pipeline,field,dimension,action}
+//   - etl_quality_breaches_total{pipeline,field,kind,action}
 //     (counter): windows that broke a [Threshold].
 //
 // # Streams

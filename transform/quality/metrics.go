@@ -22,8 +22,8 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	m := &Metrics{
 		score: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "etl_quality_score",
-			Help: "Data-quality score in [0, 1] of the last window: field \"*\" is the whole record; dimension is overall, completeness, validity, uniqueness, consistency or timeliness.",
-		}, []string{"pipeline", "field", "dimension"}),
+			Help: "Data-quality score in [0, 1] of the last window: field \"*\" is the whole record; kind is the score's dimension: overall, completeness, validity, uniqueness, consistency or timeliness.",
+		}, []string{"pipeline", "field", "kind"}),
 		validation: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "etl_validation_errors_total",
 			Help: "Values that broke a rule: unexpected_null, invalid_format, out_of_range, duplicate (found by the detectors); null (a required field), format (a declared format), rule (a declared rule or cleaning op), coerce (a conversion that failed), late (an event time older than the maximum lag, field \"*\").",
@@ -34,8 +34,8 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		}, []string{"pipeline", "field", "kind"}),
 		breaches: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "etl_quality_breaches_total",
-			Help: "Windows whose score broke a configured threshold, by the threshold's field, dimension and action.",
-		}, []string{"pipeline", "field", "dimension", "action"}),
+			Help: "Windows whose score broke a configured threshold, by the threshold's field, dimension (kind) and action.",
+		}, []string{"pipeline", "field", "kind", "action"}),
 	}
 	var errs []error
 	for _, c := range []prometheus.Collector{m.score, m.validation, m.anomalies, m.breaches} {

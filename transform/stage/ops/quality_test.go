@@ -67,7 +67,7 @@ func tenPeople() []*stage.Record {
 	return recs
 }
 
-// scores gathers the gauge etl_quality_score as "field/dimension" → value,
+// scores gathers the gauge etl_quality_score as "field/kind" → value,
 // and the counters as "name{field,kind}" → value.
 func scores(t *testing.T, reg *prometheus.Registry) map[string]float64 {
 	t.Helper()
@@ -84,9 +84,9 @@ func scores(t *testing.T, reg *prometheus.Registry) map[string]float64 {
 			}
 			switch mf.GetName() {
 			case "etl_quality_score":
-				out[l["field"]+"/"+l["dimension"]] = m.GetGauge().GetValue()
+				out[l["field"]+"/"+l["kind"]] = m.GetGauge().GetValue()
 			case "etl_quality_breaches_total":
-				out["breach{"+l["field"]+","+l["dimension"]+","+l["action"]+"}"] = m.GetCounter().GetValue()
+				out["breach{"+l["field"]+","+l["kind"]+","+l["action"]+"}"] = m.GetCounter().GetValue()
 			default:
 				out[mf.GetName()+"{"+l["field"]+","+l["kind"]+"}"] = m.GetCounter().GetValue()
 			}
