@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -335,6 +336,11 @@ func TestCDCMetrics(t *testing.T) {
 	t0 := time.Now()
 	waitStreaming(t, ctx, p)
 	t.Logf("streaming after %s", time.Since(t0))
+	// A reload's SIGHUP has nothing to reload in cdc and must not stop it:
+	// the waits below fail if the process exits.
+	if err := p.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
 	addr := metricsAddr(ctx, t, p)
 	for i := range txns {
 		e.exec(fmt.Sprintf(`INSERT INTO %s.m SELECT g, 1 FROM generate_series(%d, %d) g`, e.name, snapRows+i*txnRows+1, snapRows+(i+1)*txnRows))

@@ -473,3 +473,60 @@ func TestStageFailureHalfwayIsInvisible(t *testing.T) {
 	uncommitted := consumeN(ctx, t, brokers, out, 1, kgo.FetchIsolationLevel(kgo.ReadUncommitted()))
 	t.Logf("the aborted transaction wrote %d+ records, none visible to read_committed", len(uncommitted))
 }
+
+// TestStageReloadOnHUP edits a running stage's configuration file and sends
+// SIGHUP: the stage applies the new batching settings and keeps running.
+func TestStageReloadOnHUP(t *testing.T) {
+	t.Parallel()
+	brokers := kafkaBrokers(t)
+	ctx := testContext(t, time.Minute)
+	bin := heliosBinary(t)
+	in := createTopic(ctx, t, brokers, "stage_hup_in", 1)
+	name := uniqueName("stagehup")
+	deleteTopics(t, brokers, name+"_out", name+".dlq", name+"-changelog")
+	extra := fmt.Sprintf("inputs = [%q]\noutput = %q\nformat = \"envelope\"\ntransforms = [\"filter op != d\"]", in, name+"_out")
+	path := stageConfig(t, brokers, name, "a", extra)
+	i := startInstance(t, bin, "a", path)
+	logHas := func(what string) func() (bool, error) {
+		return func() (bool, error) {
+			select {
+			case err := <-i.done:
+				i.done <- err
+				return false, fmt.Errorf("the stage exited: %v", err)
+			default:
+			}
+			b, err := os.ReadFile(i.log)
+			return strings.Contains(string(b), what), err
+		}
+	}
+	// SIGHUP is relayed once "stage starting" is logged.
+	if err := waitFor(ctx, "the stage to start", logHas("stage starting")); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(b), "batch_size = 5000", "batch_size = 777", 1)
+	if edited == string(b) {
+		t.Fatal("the test config has no batch_size = 5000 to edit")
+	}
+	if err := os.WriteFile(path, []byte(edited), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := i.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitFor(ctx, "the reload", logHas("SIGHUP: live settings applied")); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := logHas("batch_size=777")(); !ok {
+		t.Error("the reload did not apply batch_size = 777")
+	}
+	select {
+	case err := <-i.done:
+		t.Fatalf("the stage exited after SIGHUP: %v", err)
+	case <-time.After(500 * time.Millisecond):
+	}
+	i.stop(t, 30*time.Second)
+}

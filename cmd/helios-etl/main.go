@@ -16,6 +16,10 @@ import (
 )
 
 func main() {
+	// SIGHUP must not end a process (a service manager's reload sends it):
+	// stage reloads on it (its own signal.Notify undoes this), the other
+	// commands have nothing to reload.
+	signal.Ignore(syscall.SIGHUP)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := newRootCmd().ExecuteContext(ctx)

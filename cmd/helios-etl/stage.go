@@ -178,12 +178,17 @@ func runStage(ctx context.Context, path string, cfg *config.Config, stderr io.Wr
 	if err != nil {
 		return err
 	}
+	// SIGHUP is relayed from here on: one sent once "stage starting" is
+	// logged is never missed.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	log.Info("stage starting", "stage", scfg.Name, "inputs", scfg.Inputs, "output", scfg.Output,
 		"mode", scfg.Mode, "instance", scfg.InstanceID, "transforms", cfg.Stage.Transforms)
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return serveMetrics(gctx, cfg.Monitoring.MetricsAddr, reg, log) })
-	g.Go(func() error { reloadOnHUP(gctx, path, cfg, st, log); return nil })
+	g.Go(func() error { reloadOnHUP(gctx, hup, path, cfg, st, log); return nil })
 	g.Go(func() error {
 		err := st.Run(gctx)
 		if err == nil && ctx.Err() == nil {
@@ -202,12 +207,9 @@ func runStage(ctx context.Context, path string, cfg *config.Config, stderr io.Wr
 	return err
 }
 
-// reloadOnHUP reloads the configuration file on SIGHUP and applies its
-// live settings, until ctx is done.
-func reloadOnHUP(ctx context.Context, path string, cur *config.Config, st *stage.Stage, log *slog.Logger) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
+// reloadOnHUP reloads the configuration file on each signal from hup and
+// applies its live settings, until ctx is done.
+func reloadOnHUP(ctx context.Context, hup <-chan os.Signal, path string, cur *config.Config, st *stage.Stage, log *slog.Logger) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -219,10 +221,13 @@ func reloadOnHUP(ctx context.Context, path string, cur *config.Config, st *stage
 			log.Error("SIGHUP: configuration not reloaded", "err", err)
 			continue
 		}
-		if err := st.Reload(stageLive(cfg)); err != nil {
+		live := stageLive(cfg)
+		if err := st.Reload(live); err != nil {
 			log.Error("SIGHUP: live settings not applied", "err", err)
 			continue
 		}
+		log.Info("SIGHUP: live settings applied", "batch_size", live.BatchSize, "batch_bytes", live.BatchBytes,
+			"batch_timeout", live.BatchTimeout.String(), "max_partition_bytes", live.MaxInflightBytes, "max_attempts", live.MaxAttempts)
 		old, next := stageConfig(cur), stageConfig(cfg)
 		old.Live, next.Live = stage.Live{}, stage.Live{}
 		if fmt.Sprint(old) != fmt.Sprint(next) || fmt.Sprint(cur.Stage.Transforms) != fmt.Sprint(cfg.Stage.Transforms) {
