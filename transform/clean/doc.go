@@ -51,8 +51,12 @@
 //     duplicate: the batch reads its own writes.
 //   - Windows up to [MirrorMax] keys are also kept in memory (the ring and
 //     a hash → sequence map), which answers without reading the store once
-//     Window new keys have passed since the load; larger and unbounded
-//     windows read the store for every key. The memory is what the stage
+//     Window new keys have passed since the load. Windows up to [RingMax]
+//     keep the ring and a Bloom filter in two generations instead (about
+//     10.5 bytes a key): a new key the filter has never seen, and the
+//     eviction of the key leaving the window, read nothing; a key the
+//     filter may hold is read to be sure. Unbounded windows read the store
+//     for every key. The memory is what the stage
 //     tells the transform to forget on a revoke or an abort, so it never
 //     holds what the committed state does not.
 //   - The statistics are saved (JSON, a few KiB a field) by [RuleSet.End]

@@ -31,6 +31,14 @@ var ErrState = errors.New("clean: bad saved state")
 // windows, and the unbounded one, are read from the store.
 const MirrorMax = 1 << 16
 
+// RingMax is the largest deduplication window beyond [MirrorMax] whose
+// keys a [RuleSet] with a [Store] tracks in memory in a compact form: the
+// ring of key hashes (8 bytes a key) and a Bloom filter of the keys
+// (2.5 bytes a key). Once the window is warm, a new key (most keys) costs
+// no read of the store, and evicting the key that leaves the window none
+// either; a key the filter may hold is read to be sure.
+const RingMax = 1 << 22
+
 // Keys under the state prefix: the imputation statistics, the next key
 // sequence, key hash → sequence and sequence → key hash.
 const (
@@ -63,6 +71,9 @@ type persist struct {
 	// MirrorMax): key hash → sequence, and ring[seq%window] = key hash.
 	mirror map[uint64]uint64
 	ring   []uint64
+	// filter holds the keys added since the load when the window is too
+	// large for the mirror (ring set, mirror nil).
+	filter *genBloom
 	kbuf   []byte
 	vbuf   []byte
 }
@@ -76,20 +87,25 @@ type persist struct {
 // once, before the first [RuleSet.Apply], and [RuleSet.Begin] when the
 // store changes (in a stage, at every batch).
 func (rs *RuleSet) Load(st Store, prefix string, every int) error {
-	return rs.load(st, prefix, every, MirrorMax)
+	return rs.load(st, prefix, every, MirrorMax, RingMax)
 }
 
-// load is Load with the largest window kept in memory.
-func (rs *RuleSet) load(st Store, prefix string, every, mirrorMax int) error {
+// load is Load with the largest windows kept in memory as a mirror and as
+// a ring with a filter.
+func (rs *RuleSet) load(st Store, prefix string, every, mirrorMax, ringMax int) error {
 	if every < 1 {
 		return fmt.Errorf("clean: checkpoint every %d batches: want 1 or more", every)
 	}
 	p := &persist{st: st, prefix: []byte(prefix), every: every}
 	if d := rs.cfg.Dedup; d != nil {
 		p.window = uint64(d.Window)
-		if d.Window > 0 && d.Window <= mirrorMax {
+		switch {
+		case d.Window > 0 && d.Window <= mirrorMax:
 			p.mirror = map[uint64]uint64{}
 			p.ring = make([]uint64, d.Window)
+		case d.Window > 0 && d.Window <= ringMax:
+			p.ring = make([]uint64, d.Window)
+			p.filter = newGenBloom(d.Window)
 		}
 	}
 	v, ok, err := st.Get(p.key(nextSuffix))
@@ -173,8 +189,10 @@ func (p *persist) seen(h uint64) (bool, error) {
 	if _, ok := p.mirror[h]; ok {
 		return true, nil // the mirror drops evicted keys
 	}
-	warm := p.mirror != nil && (p.loaded == 0 || p.next-p.loaded >= p.window)
-	if !warm {
+	// Warm: every key of the window came since the load, so the mirror, or
+	// the filter, knows them all.
+	warm := p.ring != nil && (p.loaded == 0 || p.next-p.loaded >= p.window)
+	if !warm || (p.filter != nil && p.filter.has(h)) {
 		s, ok, err := p.seq(h)
 		if err != nil {
 			return false, err
@@ -207,9 +225,14 @@ func (p *persist) seen(h uint64) (bool, error) {
 	if err := p.st.Set(p.key8(seqSuffix, s), p.vbuf); err != nil {
 		return false, fmt.Errorf("clean: dedup: %w", err)
 	}
+	if p.ring != nil {
+		p.ring[s%p.window] = h
+	}
 	if p.mirror != nil {
 		p.mirror[h] = s
-		p.ring[s%p.window] = h
+	}
+	if p.filter != nil {
+		p.filter.add(h)
 	}
 	return false, nil
 }
@@ -234,7 +257,8 @@ func (p *persist) seq(h uint64) (uint64, bool, error) {
 // entry, and its hash entry unless the key came again later.
 func (p *persist) evict(e uint64) error {
 	var h uint64
-	if p.mirror != nil && e >= p.loaded {
+	inRing := p.ring != nil && e >= p.loaded
+	if inRing {
 		h = p.ring[e%p.window]
 	} else {
 		v, ok, err := p.st.Get(p.key8(seqSuffix, e))
@@ -252,7 +276,12 @@ func (p *persist) evict(e uint64) error {
 	if err := p.st.Delete(p.key8(seqSuffix, e)); err != nil {
 		return fmt.Errorf("clean: dedup: %w", err)
 	}
+	// A key added since the load keeps its sequence until it leaves the
+	// window (a repeat does not refresh it): its hash entry is e's.
 	s, ok := p.mirror[h]
+	if !ok && inRing && p.mirror == nil {
+		s, ok = e, true
+	}
 	if !ok {
 		var err error
 		if s, ok, err = p.seq(h); err != nil {
@@ -329,4 +358,60 @@ func decodeStats(b []byte) (map[string]*fieldStats, error) {
 // newFieldStats returns the empty statistics of a field.
 func newFieldStats(name string) *fieldStats {
 	return &fieldStats{sample: anomaly.NewReservoir(reservoirSize, xxhash.Sum64String(name)), counts: map[string]int{}}
+}
+
+// genBloom is a Bloom filter in two generations of n keys each: when the
+// current one is full it becomes the previous one and a fresh one starts,
+// so the last n keys are always in one of them (and older ones fade).
+// Ten bits and seven probes a key: about 1 % false positives a generation.
+type genBloom struct {
+	n         int
+	cur, prev bloom
+}
+
+type bloom struct {
+	bits []uint64
+	keys int
+}
+
+func newGenBloom(n int) *genBloom {
+	return &genBloom{n: n, cur: newBloom(n)}
+}
+
+func newBloom(n int) bloom {
+	return bloom{bits: make([]uint64, max(1, (10*n+63)/64))}
+}
+
+func (g *genBloom) has(h uint64) bool { return g.cur.has(h) || g.prev.has(h) }
+
+func (g *genBloom) add(h uint64) {
+	if g.cur.keys >= g.n {
+		g.prev, g.cur = g.cur, newBloom(g.n)
+	}
+	g.cur.add(h)
+}
+
+// probes derives the filter's seven bit positions from the key hash
+// (double hashing).
+func (b *bloom) probes(h uint64, f func(bit uint64) bool) bool {
+	m := uint64(len(b.bits)) * 64
+	h1, h2 := h, (h>>33|h<<31)|1
+	for i := range uint64(7) {
+		if !f((h1 + i*h2) % m) {
+			return false
+		}
+	}
+	return true
+}
+
+func (b *bloom) has(h uint64) bool {
+	if b.bits == nil {
+		return false
+	}
+	return b.probes(h, func(bit uint64) bool { return b.bits[bit/64]&(1<<(bit%64)) != 0 })
+}
+
+func (b *bloom) add(h uint64) {
+	b.probes(h, func(bit uint64) bool { b.bits[bit/64] |= 1 << (bit % 64); return true })
+	b.keys++
 }

@@ -101,13 +101,16 @@ func TestDedupInState(t *testing.T) {
 		name      string
 		window    int
 		mirrorMax int
+		ringMax   int
 		keys      int // distinct keys drawn from
 	}{
-		{"window 1", 1, MirrorMax, 5},
-		{"window 50 mirrored", 50, MirrorMax, 200},
-		{"window 50 in the store only", 50, 0, 200},
-		{"window 300 larger than the stream", 300, MirrorMax, 150},
-		{"unbounded", 0, MirrorMax, 400},
+		{"window 1", 1, MirrorMax, RingMax, 5},
+		{"window 50 mirrored", 50, MirrorMax, RingMax, 200},
+		{"window 50 in a ring with a filter", 50, 0, RingMax, 200},
+		{"window 50 in the store only", 50, 0, 0, 200},
+		{"window 300 larger than the stream", 300, MirrorMax, RingMax, 150},
+		{"window 300 in a ring with a filter", 300, 0, RingMax, 150},
+		{"unbounded", 0, MirrorMax, RingMax, 400},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -127,7 +130,7 @@ func TestDedupInState(t *testing.T) {
 					if rs, err = New(cfg); err != nil {
 						t.Fatal(err)
 					}
-					if err := rs.load(st(), "q/", 1, tc.mirrorMax); err != nil {
+					if err := rs.load(st(), "q/", 1, tc.mirrorMax, tc.ringMax); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -342,4 +345,33 @@ func FuzzDecodeStats(f *testing.F) {
 			t.Fatalf("encoding not stable: %x then %x", x, y)
 		}
 	})
+}
+
+// TestGenBloom checks that the filter always holds the last n keys and
+// rarely claims a key it never saw.
+func TestGenBloom(t *testing.T) {
+	t.Parallel()
+	const n = 10_000
+	g := newGenBloom(n)
+	h := func(i int) uint64 { return uint64(i)*0x9e3779b97f4a7c15 + 1 }
+	for i := range 5 * n {
+		g.add(h(i))
+		if i >= n && i%997 == 0 {
+			for j := i - n + 1; j <= i; j += 101 {
+				if !g.has(h(j)) {
+					t.Fatalf("after %d keys, key %d (of the last %d) is missing", i+1, j, n)
+				}
+			}
+		}
+	}
+	fp := 0
+	for i := range n {
+		if g.has(h(10*n + i)) {
+			fp++
+		}
+	}
+	// Two generations of about 1 % each.
+	if rate := float64(fp) / n; rate > 0.04 {
+		t.Errorf("false positives %.3f, want about 0.02", rate)
+	}
 }
