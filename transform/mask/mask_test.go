@@ -102,7 +102,7 @@ func TestEvent(t *testing.T) {
 		},
 		{
 			name: "no source: the schema's name", rules: "public.users.email:partial",
-			ev:        schemas.Event{Op: schemas.OpDelete, Schema: users, Before: row(3, "dora@example.com", "333", 50)},
+			ev:         schemas.Event{Op: schemas.OpDelete, Schema: users, Before: row(3, "dora@example.com", "333", 50)},
 			wantBefore: "3 ***.com 333 50", masked: []string{"email"},
 		},
 		{
