@@ -103,11 +103,7 @@ func TestStageQuality(t *testing.T) {
 		}
 		ev := schemas.Event{Op: schemas.OpCreate, Schema: sch, Source: schemas.Source{Connector: "postgresql", CommitMicros: at.UnixMicro()},
 			TsMicros: at.UnixMicro(), After: []schemas.Value{schemas.Int64(int64(i)), schemas.String(email), schemas.Int64(int64(i)), schemas.String(price)}}
-		v, err := enc.AppendValue(nil, &ev)
-		if err != nil {
-			t.Fatal(err)
-		}
-		recs = append(recs, &kgo.Record{Topic: in, Key: []byte(strconv.Itoa(i)), Value: v})
+		recs = append(recs, envelopeRecord(t, enc, in, i, &ev))
 	}
 	if err := newKafkaClient(t, brokers).ProduceSync(ctx, recs...).FirstErr(); err != nil {
 		t.Fatal(err)

@@ -47,7 +47,11 @@ It creates the publication and the slot when they are missing, takes an initial
 snapshot (--snapshot initial), and checkpoints the acknowledged LSN in its state
 directory: the slot only advances past changes Kafka has acknowledged, so a
 crash or kill loses nothing. Flags override the configuration file; with no file
-at all, the flags are enough.`,
+at all, the flags are enough.
+
+cdc writes the raw change stream: security.mask_fields does not apply to its
+topics (a stage or 'sink kafka' masks downstream); protect the change topics
+with Kafka ACLs.`,
 		Example: `  helios-etl cdc --pg postgres://app@db/shop --brokers kafka:9092 --tables public.orders,public.customers
   helios-etl cdc --config /etc/helios-etl/etl-config.toml
   helios-etl cdc --config etl.toml --snapshot never --metrics-addr 127.0.0.1:9464`,
@@ -157,6 +161,9 @@ func pgcdcConfig(cfg *config.Config) pgcdc.Config {
 // runCDC wires the source and runs it until ctx ends or it fails.
 func runCDC(ctx context.Context, cfg *config.Config, stderr io.Writer) error {
 	log := newLogger(cfg.Monitoring, stderr)
+	if len(cfg.Security.MaskFields) > 0 {
+		log.Warn("security.mask_fields does not apply to cdc: the change topics hold the raw values; a stage or sink kafka masks them downstream")
+	}
 	reg := newRegistry()
 	db, err := state.Open(cfg.State.Dir, state.Options{Logger: log})
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/heliosdb/helios-etl/cmd/helios-etl/internal/config"
 	"github.com/heliosdb/helios-etl/emit"
 	"github.com/heliosdb/helios-etl/emit/kafkasink"
+	"github.com/heliosdb/helios-etl/transform/mask"
 )
 
 // sinkKafkaFlags are the flags of 'sink kafka'.
@@ -147,12 +148,29 @@ func runSinkKafka(ctx context.Context, cfg *config.Config, dlq string, stderr io
 		}
 		registry = cl
 	}
+	// security.mask_fields: the events are masked before they are
+	// encoded; Write is called from one goroutine, as the Masker needs.
+	var masker *mask.Masker
+	if rules, err := maskRules(cfg.Security); err != nil {
+		return err
+	} else if rules != nil {
+		if masker, err = mask.New(rules, []byte(cfg.Security.MaskKey)); err != nil {
+			return fmt.Errorf("security.mask_fields: %w", err)
+		}
+	}
 	// The consumer's client also produces the output: build it first,
 	// then the sink on it.
 	var sink *kafkasink.Sink
 	cons, cl, err := newSinkConsumer(cfg.Kafka, sinkConsumerSettings{topics: sk.Topics, topicRegex: sk.TopicRegex, group: sk.Group,
 		batchSize: sk.BatchSize, batchWait: time.Duration(sk.BatchTimeout), sessionTimeout: time.Duration(sk.SessionTimeout), dlq: dlq},
-		sinkFunc(func(ctx context.Context, b []emit.Record) error { return sink.Write(ctx, b) }), nil, log, reg)
+		sinkFunc(func(ctx context.Context, b []emit.Record) error {
+			if masker != nil {
+				for i := range b {
+					b[i].Event = masker.Event(b[i].Event)
+				}
+			}
+			return sink.Write(ctx, b)
+		}), nil, log, reg)
 	if err != nil {
 		return err
 	}
@@ -162,7 +180,8 @@ func runSinkKafka(ctx context.Context, cfg *config.Config, dlq string, stderr io
 	if err != nil {
 		return err
 	}
-	log.Info("sink kafka starting", "group", sk.Group, "topics", sk.Topics, "topic_regex", sk.TopicRegex, "format", sk.Format, "dlq", dlq)
+	log.Info("sink kafka starting", "group", sk.Group, "topics", sk.Topics, "topic_regex", sk.TopicRegex, "format", sk.Format, "dlq", dlq,
+		"mask_fields", cfg.Security.MaskFields)
 	return runConsumer(ctx, cons, cfg.Monitoring.MetricsAddr, reg, log)
 }
 

@@ -20,6 +20,7 @@ import (
 
 	"github.com/heliosdb/helios-etl/cmd/helios-etl/internal/config"
 	"github.com/heliosdb/helios-etl/state"
+	"github.com/heliosdb/helios-etl/transform/mask"
 	"github.com/heliosdb/helios-etl/transform/quality"
 	"github.com/heliosdb/helios-etl/transform/stage"
 	"github.com/heliosdb/helios-etl/transform/stage/ops"
@@ -120,10 +121,13 @@ func stageLive(cfg *config.Config) stage.Live {
 }
 
 // buildChain parses the transforms of [stage]; the quality transform gets
-// the [quality] table, its metrics on reg and the logger.
+// the [quality] table, its metrics on reg and the logger. With
+// security.mask_fields, a mask transform runs first, so that no other
+// transform (nor its log lines and dead-letter reasons) sees the raw
+// values.
 func buildChain(cfg *config.Config, reg prometheus.Registerer, log *slog.Logger) ([]stage.Transform, error) {
 	specs := cfg.Stage.Transforms
-	opts := ops.Options{Quality: cfg.Quality.Transform(cfg.Stage.Name)}
+	opts := ops.Options{Quality: cfg.Quality.Transform(cfg.Stage.Name), MaskKey: []byte(cfg.Security.MaskKey)}
 	opts.Quality.Logger = log
 	for _, spec := range specs {
 		if name, _, _ := strings.Cut(strings.TrimSpace(spec), " "); name == "quality" && opts.Quality.Metrics == nil {
@@ -134,7 +138,12 @@ func buildChain(cfg *config.Config, reg prometheus.Registerer, log *slog.Logger)
 			opts.Quality.Metrics = m
 		}
 	}
-	chain := make([]stage.Transform, 0, len(specs))
+	chain := make([]stage.Transform, 0, len(specs)+1)
+	if m, err := securityMasker(cfg.Security); err != nil {
+		return nil, err
+	} else if m != nil {
+		chain = append(chain, m)
+	}
 	for i, spec := range specs {
 		t, err := opts.Parse(spec)
 		if err != nil {
@@ -143,6 +152,33 @@ func buildChain(cfg *config.Config, reg prometheus.Registerer, log *slog.Logger)
 		chain = append(chain, t)
 	}
 	return chain, nil
+}
+
+// securityMasker returns the mask transform of security.mask_fields, or
+// nil when the list is empty.
+func securityMasker(sec config.Security) (*ops.Mask, error) {
+	rules, err := maskRules(sec)
+	if err != nil || rules == nil {
+		return nil, err
+	}
+	m, err := ops.NewMask(rules, []byte(sec.MaskKey))
+	if err != nil {
+		return nil, fmt.Errorf("security.mask_fields: %w", err)
+	}
+	return m, nil
+}
+
+// maskRules parses security.mask_fields; nil when it is empty.
+func maskRules(sec config.Security) ([]mask.Rule, error) {
+	var rules []mask.Rule
+	for i, f := range sec.MaskFields {
+		r, err := mask.ParseRule(f)
+		if err != nil {
+			return nil, fmt.Errorf("security.mask_fields[%d]: %w", i, err)
+		}
+		rules = append(rules, r)
+	}
+	return rules, nil
 }
 
 // runStage runs the stage until ctx is done, serving metrics, and reloads
@@ -184,7 +220,8 @@ func runStage(ctx context.Context, path string, cfg *config.Config, stderr io.Wr
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	log.Info("stage starting", "stage", scfg.Name, "inputs", scfg.Inputs, "output", scfg.Output,
-		"mode", scfg.Mode, "instance", scfg.InstanceID, "transforms", cfg.Stage.Transforms)
+		"mode", scfg.Mode, "instance", scfg.InstanceID, "transforms", cfg.Stage.Transforms,
+		"mask_fields", cfg.Security.MaskFields)
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return serveMetrics(gctx, cfg.Monitoring.MetricsAddr, reg, log) })

@@ -1,6 +1,6 @@
 // Package ops provides the transforms a stage runs: field projection,
 // renaming, filtering by operation or by a field comparison, required
-// fields, a per-key counter kept in partition state, the quarantine of
+// fields, masking of sensitive fields, a per-key counter kept in partition state, the quarantine of
 // records with anomalous values, and data-quality scoring with cleaning
 // and coercion ([Quality]).
 //
@@ -14,6 +14,10 @@
 //	filter amount >= 100        keep events whose field compares true (==, !=, <, <=, >, >=;
 //	                            numbers, strings, true/false, null)
 //	require id,email            dead-letter events where a field is missing or null
+//	mask email,public.users.ssn:hash,phone:partial
+//	                            mask fields in before and after (transform/mask): redact
+//	                            (default, "***"), hash (HMAC-SHA256 hex with [Options].MaskKey)
+//	                            or partial (last 4 characters); masked fields become strings
 //	count                       count records per key in state; header helios.count
 //	quarantine [sensitivity] [checkpoint=N]
 //	                            dead-letter events with anomalous values (transform/anomaly,
@@ -23,7 +27,7 @@
 //	                            alert, quarantine); settings in [Options].Quality, see
 //	                            [QualityConfig] and [Quality]
 //
-// project, rename, filter and require need decoded events (the stage's
+// project, rename, filter, require and mask need decoded events (the stage's
 // envelope format); a record without an event is dead-lettered by them,
 // except for filter on op, which drops it; quarantine passes records
 // without an event on unchecked. count works on any record.

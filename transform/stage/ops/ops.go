@@ -10,6 +10,7 @@ import (
 
 	"github.com/heliosdb/helios-etl/schemas"
 	"github.com/heliosdb/helios-etl/transform/anomaly"
+	"github.com/heliosdb/helios-etl/transform/mask"
 	"github.com/heliosdb/helios-etl/transform/stage"
 )
 
@@ -22,9 +23,12 @@ const HeaderCount = "helios.count"
 var errNoEvent = errors.New("record is not a decoded change event (use the envelope format)")
 
 // Options are what transforms get beyond their one-line specification:
-// the quality transform's configuration.
+// the quality transform's configuration and the mask transform's key.
 type Options struct {
 	Quality QualityConfig
+	// MaskKey is the HMAC key of the mask transform's hash method
+	// (security.mask_key); mask refuses hash without one.
+	MaskKey []byte
 }
 
 // Parse builds a transform from its one-line specification with the zero
@@ -82,6 +86,15 @@ func (o Options) Parse(spec string) (stage.Transform, error) {
 			return nil, fmt.Errorf("ops: %q: %w", spec, err)
 		}
 		return q, nil
+	case "mask":
+		rules, err := mask.ParseRules(arg)
+		if err == nil {
+			var m *Mask
+			if m, err = NewMask(rules, o.MaskKey); err == nil {
+				return m, nil
+			}
+		}
+		return nil, fmt.Errorf("ops: %q: %w", spec, err)
 	case "quarantine":
 		q, err := parseQuarantine(arg)
 		if err != nil {
@@ -89,7 +102,7 @@ func (o Options) Parse(spec string) (stage.Transform, error) {
 		}
 		return q, nil
 	}
-	return nil, fmt.Errorf("ops: unknown transform %q (project, rename, filter, require, count, quarantine, quality)", name)
+	return nil, fmt.Errorf("ops: unknown transform %q (project, rename, filter, require, mask, count, quarantine, quality)", name)
 }
 
 // parseQuarantine reads "[sensitivity] [checkpoint=N]".

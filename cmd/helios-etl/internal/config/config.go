@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/heliosdb/helios-etl/transform/mask"
 	"github.com/heliosdb/helios-etl/transform/stage/ops"
 
 	"fmt"
@@ -89,12 +90,35 @@ func (c *Config) Validate() error {
 		ps = append(ps, problem("etl.dlq_topic_suffix", "changelog and dead-letter topics must not share names",
 			"must differ from state.changelog_topic_suffix, both are %q", c.ETL.DLQTopicSuffix))
 	}
+	ps = append(ps, c.checkMasks()...)
 	if sameListener(c.Server.Listen, c.Monitoring.MetricsAddr) {
 		ps = append(ps, problem("monitoring.metrics_addr", "give the metrics listener its own port",
 			"must differ from server.listen, both are %q", c.Server.Listen))
 	}
 	c.locate(ps)
 	return join(ps)
+}
+
+// checkMasks checks what ties masking to other sections: a stage that
+// masks fields needs decoded events, and a mask transform that hashes
+// needs security.mask_key.
+func (c *Config) checkMasks() []*Error {
+	var ps []*Error
+	if len(c.Security.MaskFields) > 0 && c.Stage.Name != "" && c.Stage.Format == FormatRaw {
+		ps = append(ps, problem("stage.format", `set stage.format = "envelope" or "debezium"`,
+			"security.mask_fields needs decoded events, not %q", FormatRaw))
+	}
+	for i, t := range c.Stage.Transforms {
+		name, arg, _ := strings.Cut(strings.TrimSpace(t), " ")
+		if name != "mask" || c.Security.MaskKey != "" {
+			continue
+		}
+		if rules, err := mask.ParseRules(arg); err == nil && mask.UsesHash(rules) {
+			ps = append(ps, problem(fmt.Sprintf("stage.transforms[%d]", i), `set security.mask_key, e.g. "${HELIOS_MASK_KEY}"`,
+				"mask with :hash needs security.mask_key"))
+		}
+	}
+	return ps
 }
 
 // Server is the [server] table: the REST API and health endpoints.
@@ -733,9 +757,13 @@ type Security struct {
 	// JWTPublicKeyFile is a PEM public key (RS256 or ES256) that verifies
 	// tokens issued elsewhere; set it or JWTSecret, not both.
 	JWTPublicKeyFile string `toml:"jwt_public_key_file"`
-	// MaskFields lists the fields masked in every record and log line:
-	// "column" or "schema.table.column".
-	MaskFields []string `toml:"mask_fields" example:"[\"email\", \"public.users.ssn\"]"`
+	// MaskFields lists the fields masked by every stage (a mask transform
+	// run first) and by the Kafka sink: "column" or "schema.table.column",
+	// optionally with ":redact" (the default), ":hash" or ":partial".
+	MaskFields []string `toml:"mask_fields" example:"[\"email\", \"public.users.ssn:hash\"]"`
+	// MaskKey is the HMAC key of the hash masking method, at least
+	// mask.MinKeyLen bytes; required when a mask uses hash.
+	MaskKey string `toml:"mask_key" redact:"secret" example:"\"${HELIOS_MASK_KEY}\""`
 	// AuditLog is the file audit events are appended to, as JSON lines;
 	// empty sends them to the main log.
 	AuditLog string `toml:"audit_log"`
@@ -753,16 +781,31 @@ func (s Security) Validate() error {
 		ps = append(ps, problem("jwt_secret", "generate one with: openssl rand -base64 32",
 			"must be at least %d bytes long, got %d", minJWTSecret, len(s.JWTSecret)))
 	}
-	seen := map[string]bool{}
+	seen := map[mask.Rule]bool{}
+	var rules []mask.Rule
 	for i, f := range s.MaskFields {
 		key := fmt.Sprintf("mask_fields[%d]", i)
+		r, err := mask.ParseRule(f)
+		field := mask.Rule{Schema: r.Schema, Table: r.Table, Column: r.Column}
 		switch {
 		case strings.TrimSpace(f) == "":
 			ps = append(ps, problem(key, "", "must not be empty"))
-		case seen[f]:
+		case err != nil:
+			ps = append(ps, problem(key, `e.g. "email", "public.users.ssn:hash" or "phone:partial"`, "%v", err))
+		case seen[field]:
 			ps = append(ps, problem(key, "remove the duplicate", "field %q is listed twice", f))
+		default:
+			rules = append(rules, r)
 		}
-		seen[f] = true
+		seen[field] = true
+	}
+	if s.MaskKey != "" && len(s.MaskKey) < mask.MinKeyLen {
+		ps = append(ps, problem("mask_key", "generate one with: openssl rand -base64 32",
+			"must be at least %d bytes long, got %d", mask.MinKeyLen, len(s.MaskKey)))
+	}
+	if s.MaskKey == "" && mask.UsesHash(rules) {
+		ps = append(ps, problem("mask_key", `set it, e.g. mask_key = "${HELIOS_MASK_KEY}"`,
+			"must be set when a field of mask_fields uses :hash"))
 	}
 	return join(ps)
 }

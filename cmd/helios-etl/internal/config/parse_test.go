@@ -43,6 +43,23 @@ func TestParseErrors(t *testing.T) {
 		want []string
 	}{
 		{
+			name: "masking: bad rules, hash without a key, raw stage",
+			doc:  "[stage]\nname = \"s\"\ntransforms = [\"mask ssn:hash\"]\n[security]\nmask_fields = [\"email:md5\", \"a.b\", \"ssn:hash\", \"ssn\"]\n",
+			want: []string{
+				`etl.toml:1:2: stage.format: security.mask_fields needs decoded events, not "raw" (set stage.format = "envelope" or "debezium")`,
+				`etl.toml:3:15: stage.transforms[0]: mask with :hash needs security.mask_key (set security.mask_key, e.g. "${HELIOS_MASK_KEY}")`,
+				`etl.toml:4:2: security.mask_key: must be set when a field of mask_fields uses :hash (set it, e.g. mask_key = "${HELIOS_MASK_KEY}")`,
+				`etl.toml:5:16: security.mask_fields[0]: mask rule "email:md5": unknown method "md5" (redact, hash or partial) (e.g. "email", "public.users.ssn:hash" or "phone:partial")`,
+				`etl.toml:5:29: security.mask_fields[1]: mask rule "a.b": want "column" or "schema.table.column", not 2 names (e.g. "email", "public.users.ssn:hash" or "phone:partial")`,
+				`etl.toml:5:48: security.mask_fields[3]: field "ssn" is listed twice (remove the duplicate)`,
+			},
+		},
+		{
+			name: "masking: a short key",
+			doc:  "[security]\nmask_key = \"short\"\n",
+			want: []string{`etl.toml:2:1: security.mask_key: must be at least 16 bytes long, got 5 (generate one with: openssl rand -base64 32)`},
+		},
+		{
 			name: "unknown key with a close match",
 			doc:  "[kafka]\nbrokers = [\"k:9092\"]\n  compresion = \"zstd\"\n",
 			want: []string{`etl.toml:3:3: kafka.compresion: unknown key (did you mean "compression"?)`},
@@ -280,7 +297,7 @@ func TestParseErrors(t *testing.T) {
 				`etl.toml:2:1: stage.name: invalid topic name part "a b" (use letters, digits, '.', '_' and '-', at most 200 of them)`,
 				`etl.toml:3:17: stage.inputs[1]: topic "in" is listed twice (remove the duplicate)`,
 				`etl.toml:4:1: stage.output: topic "in" is also an input (a stage cannot write the topic it reads)`,
-				`etl.toml:5:15: stage.transforms[0]: ops: unknown transform "explode" (project, rename, filter, require, count, quarantine, quality) (e.g. "filter op != d", "project id,name", "rename a=b", "require id", "count")`,
+				`etl.toml:5:15: stage.transforms[0]: ops: unknown transform "explode" (project, rename, filter, require, mask, count, quarantine, quality) (e.g. "filter op != d", "project id,name", "rename a=b", "require id", "count")`,
 				`etl.toml:6:1: stage.format: invalid value "avro" (allowed: "raw", "envelope", "debezium")`,
 				`etl.toml:7:1: stage.delivery: invalid value "twice" (allowed: "exactly_once", "at_least_once")`,
 				`etl.toml:8:1: stage.max_attempts: must be between 1 and 100, got 0`,
