@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -144,12 +142,8 @@ func TestCDCInitialOnly(t *testing.T) {
 	e := newCDCEnv(t)
 	ctx := testContext(t, 3*time.Minute)
 	const rows = 10000
-	e.exec(fmt.Sprintf(`CREATE TABLE %[1]s.kv (id int PRIMARY KEY, v int NOT NULL);
-		INSERT INTO %[1]s.kv SELECT g, g %% 7 FROM generate_series(1, %[2]d) g; ANALYZE %[1]s.kv`, e.name, rows))
-	cfg := filepath.Join(t.TempDir(), "etl.toml")
-	if err := os.WriteFile(cfg, []byte("[source.postgres]\nsnapshot_workers = 2\nsnapshot_chunk_rows = 2000\nsnapshot_progress_interval = \"1ms\"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	e.kvTable(rows, 7)
+	cfg := snapshotConfig(t, 2, 2000, "snapshot_progress_interval = \"1ms\"\n")
 	p := e.start("cdc-1", []string{"kv"}, "--config", cfg, "--snapshot", "initial_only")
 	if code := waitExit(t, p, 2*time.Minute); code != 0 {
 		t.Fatalf("exit status %d, want 0\n%s", code, p.logText())

@@ -3,6 +3,8 @@ package integration
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -148,4 +150,26 @@ func field(ev schemas.Event, row []schemas.Value, name string) schemas.Value {
 		return schemas.Null()
 	}
 	return row[i]
+}
+
+// kvTable creates <schema>.kv (id int primary key, v int) holding rows
+// rows with v = id % mod, and analyzes it (the snapshot plans its chunks
+// from the statistics).
+func (e *cdcEnv) kvTable(rows, mod int) {
+	e.t.Helper()
+	e.exec(fmt.Sprintf(`CREATE TABLE %[1]s.kv (id int PRIMARY KEY, v int NOT NULL);
+		INSERT INTO %[1]s.kv SELECT g, g %% %[3]d FROM generate_series(1, %[2]d) g; ANALYZE %[1]s.kv`, e.name, rows, mod))
+}
+
+// snapshotConfig writes a configuration file whose [source.postgres]
+// reads the snapshot with workers connections in chunks of chunkRows rows
+// (plus the lines of extra), and returns its path.
+func snapshotConfig(t *testing.T, workers, chunkRows int, extra string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "etl.toml")
+	body := fmt.Sprintf("[source.postgres]\nsnapshot_workers = %d\nsnapshot_chunk_rows = %d\n%s", workers, chunkRows, extra)
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

@@ -602,12 +602,8 @@ func TestCDCSnapshotResumesAfterKill(t *testing.T) {
 	e := newCDCEnv(t)
 	ctx := testContext(t, 4*time.Minute)
 	const rows = 300000
-	e.exec(fmt.Sprintf(`CREATE TABLE %[1]s.kv (id int PRIMARY KEY, v int NOT NULL);
-		INSERT INTO %[1]s.kv SELECT g, g %% 97 FROM generate_series(1, %[2]d) g; ANALYZE %[1]s.kv`, e.name, rows))
-	cfg := filepath.Join(t.TempDir(), "etl.toml")
-	if err := os.WriteFile(cfg, []byte("[source.postgres]\nsnapshot_workers = 2\nsnapshot_chunk_rows = 5000\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	e.kvTable(rows, 97)
+	cfg := snapshotConfig(t, 2, 5000, "")
 	p := e.start("cdc-1", []string{"kv"}, "--config", cfg, "--snapshot", "initial")
 	c := e.consumer(e.topic("kv"))
 	if err := c.until(p.alive(ctx), func(r []*kgo.Record) bool { return len(r) >= rows/10 }); err != nil {
