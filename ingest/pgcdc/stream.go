@@ -69,21 +69,22 @@ func (sp *spool) file(xid uint32) (*spoolFile, error) {
 	return sf, nil
 }
 
-// add appends one message (its type byte and body, the xid removed) of
-// subtransaction sub at lsn.
-func (sf *spoolFile) add(sub uint32, lsn uint64, msg []byte) error {
-	var hdr [16]byte
-	binary.BigEndian.PutUint32(hdr[0:], uint32(len(msg)))
+// add appends one message of subtransaction sub at lsn: its type byte and
+// its body (the xid removed), written as they are, without a copy.
+func (sf *spoolFile) add(sub uint32, lsn uint64, typ byte, body []byte) error {
+	var hdr [17]byte
+	binary.BigEndian.PutUint32(hdr[0:], uint32(1+len(body)))
 	binary.BigEndian.PutUint32(hdr[4:], sub)
 	binary.BigEndian.PutUint64(hdr[8:], lsn)
+	hdr[16] = typ
 	if _, err := sf.w.Write(hdr[:]); err != nil {
 		return fmt.Errorf("pgcdc: write spool %s: %w", sf.path, err)
 	}
-	if _, err := sf.w.Write(msg); err != nil {
+	if _, err := sf.w.Write(body); err != nil {
 		return fmt.Errorf("pgcdc: write spool %s: %w", sf.path, err)
 	}
 	sf.records++
-	sf.bytes += int64(len(msg)) + 16
+	sf.bytes += int64(len(body)) + 17
 	return nil
 }
 
@@ -164,10 +165,7 @@ func (s *Source) handleStream(ctx context.Context, data []byte, lsn uint64) (boo
 		if err != nil {
 			return true, err
 		}
-		sub := binary.BigEndian.Uint32(data[1:5])
-		msg := make([]byte, 0, len(data)-4)
-		msg = append(append(msg, data[0]), data[5:]...)
-		return true, sf.add(sub, lsn, msg)
+		return true, sf.add(binary.BigEndian.Uint32(data[1:5]), lsn, data[0], data[5:])
 	}
 	switch data[0] {
 	case 'S': // stream start: Int32 xid, Int8 first segment

@@ -120,7 +120,7 @@ func TestSpoolReplaySkipsAbortedSubtransactions(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, sub := range []uint32{100, 101, 100, 102, 101} {
-		if err := sf.add(sub, uint64(i), []byte{'I', byte(i)}); err != nil {
+		if err := sf.add(sub, uint64(i), 'I', []byte{byte(i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
