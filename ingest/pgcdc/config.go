@@ -70,12 +70,21 @@ type Config struct {
 
 var identRE = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 
+// ValidName tells whether s is a slot or publication name helios-etl
+// accepts: what PostgreSQL takes unquoted, in lower case, up to
+// NAMEDATALEN-1 bytes.
+func ValidName(s string) bool { return identRE.MatchString(s) }
+
+// DefaultConfig is the configuration a zero [Config] gets: the defaults
+// [New] applies, which the configuration file shares.
+func DefaultConfig() Config { return Config{}.withDefaults() }
+
 func (c Config) withDefaults() Config {
 	if c.Slot == "" {
-		c.Slot = "helios"
+		c.Slot = "helios_etl"
 	}
 	if c.Publication == "" {
-		c.Publication = "helios"
+		c.Publication = "helios_etl"
 	}
 	if c.Snapshot == "" {
 		c.Snapshot = SnapshotInitial

@@ -1,9 +1,6 @@
 package config
 
 import (
-	"github.com/heliosdb/helios-etl/transform/mask"
-	"github.com/heliosdb/helios-etl/transform/stage/ops"
-
 	"fmt"
 	"math"
 	"net"
@@ -12,6 +9,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/heliosdb/helios-etl/ingest/pgcdc"
+	"github.com/heliosdb/helios-etl/transform/mask"
+	"github.com/heliosdb/helios-etl/transform/stage/ops"
 )
 
 // Config is the whole configuration file. Get one from [Load] or [Parse],
@@ -198,9 +199,9 @@ func (d Debezium) Validate() error {
 
 // Snapshot modes of [Postgres].Snapshot.
 const (
-	SnapshotInitial     = "initial"      // copy the tables once, then stream changes
-	SnapshotNever       = "never"        // stream changes only
-	SnapshotInitialOnly = "initial_only" // copy the tables, drop the slot, then stop
+	SnapshotInitial     = pgcdc.SnapshotInitial     // copy the tables once, then stream changes
+	SnapshotNever       = pgcdc.SnapshotNever       // stream changes only
+	SnapshotInitialOnly = pgcdc.SnapshotInitialOnly // copy the tables, drop the slot, then stop
 )
 
 // Postgres is the [source.postgres] table: logical replication with the
@@ -247,40 +248,39 @@ type Postgres struct {
 	Protocol int `toml:"protocol"`
 }
 
+// withDefaults fills in pgcdc's defaults (one source for the library and
+// the file), and a heartbeat, which the library leaves off.
 func (p Postgres) withDefaults() Postgres {
+	d := pgcdc.DefaultConfig()
 	if p.Slot == "" {
-		p.Slot = "helios_etl"
+		p.Slot = d.Slot
 	}
 	if p.Publication == "" {
-		p.Publication = "helios_etl"
+		p.Publication = d.Publication
 	}
 	if p.Snapshot == "" {
-		p.Snapshot = SnapshotInitial
+		p.Snapshot = d.Snapshot
 	}
 	if p.TopicPrefix == "" {
-		p.TopicPrefix = "helios"
+		p.TopicPrefix = d.TopicPrefix
 	}
 	if p.HeartbeatInterval == 0 {
 		p.HeartbeatInterval = Duration(30 * time.Second)
 	}
 	if p.StatusInterval == 0 {
-		p.StatusInterval = Duration(time.Second)
+		p.StatusInterval = Duration(d.StatusInterval)
 	}
 	if p.SnapshotWorkers == 0 {
-		p.SnapshotWorkers = 4
+		p.SnapshotWorkers = d.SnapshotWorkers
 	}
 	if p.SnapshotChunkRows == 0 {
-		p.SnapshotChunkRows = 100_000
+		p.SnapshotChunkRows = d.SnapshotChunkRows
 	}
 	if p.SnapshotProgressInterval == 0 {
-		p.SnapshotProgressInterval = Duration(5 * time.Second)
+		p.SnapshotProgressInterval = Duration(d.ProgressInterval)
 	}
 	return p
 }
-
-// pgIdent matches the names helios-etl accepts for slots and publications:
-// what PostgreSQL takes unquoted, in lower case, up to NAMEDATALEN-1 bytes.
-var pgIdent = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 
 // memSize matches a PostgreSQL memory setting such as "64kB" or "256MB".
 var memSize = regexp.MustCompile(`^[0-9]+(kB|MB|GB)$`)
@@ -304,7 +304,7 @@ func (p Postgres) Validate() error {
 	}
 	ps = appendIf(ps, checkDSN("dsn", p.DSN))
 	for _, k := range []struct{ key, v string }{{"slot", p.Slot}, {"publication", p.Publication}} {
-		if !pgIdent.MatchString(k.v) {
+		if !pgcdc.ValidName(k.v) {
 			ps = append(ps, problem(k.key, "use lower-case letters, digits and _, starting with a letter or _, at most 63 bytes",
 				"invalid name %q", k.v))
 		}
