@@ -44,6 +44,18 @@ func produce(t testing.TB, opts []kgo.Opt, recs ...*kgo.Record) {
 // consume reads topic until it has n records or d has passed.
 func consume(t testing.TB, opts []kgo.Opt, topic string, n int, committed bool, d time.Duration) []*kgo.Record {
 	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	out, err := poll(ctx, opts, topic, n, committed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// poll reads topic from its start until it has n records or ctx ends, at
+// the read_committed or read_uncommitted isolation level.
+func poll(ctx context.Context, opts []kgo.Opt, topic string, n int, committed bool) ([]*kgo.Record, error) {
 	iso := kgo.ReadUncommitted()
 	if committed {
 		iso = kgo.ReadCommitted()
@@ -51,17 +63,14 @@ func consume(t testing.TB, opts []kgo.Opt, topic string, n int, committed bool, 
 	cl, err := kgo.NewClient(append(opts, kgo.ConsumeTopics(topic), kgo.FetchIsolationLevel(iso),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))...)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	defer cl.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	defer cancel()
 	var out []*kgo.Record
 	for len(out) < n && ctx.Err() == nil {
-		fs := cl.PollFetches(ctx)
-		out = append(out, fs.Records()...)
+		out = append(out, cl.PollFetches(ctx).Records()...)
 	}
-	return out
+	return out, nil
 }
 
 // start runs a stage in the background; the returned func stops it and
@@ -281,20 +290,16 @@ func (h *halfway) Apply(ctx context.Context, b *stage.Batch) error {
 // waitUncommitted waits until a read_uncommitted consumer of topic sees a
 // record: the producer lingers, and a loaded machine can take seconds.
 func (h *halfway) waitUncommitted(ctx context.Context, topic string) error {
-	cl, err := kgo.NewClient(append(h.opts, kgo.ConsumeTopics(topic), kgo.FetchIsolationLevel(kgo.ReadUncommitted()),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))...)
-	if err != nil {
-		return err
-	}
-	defer cl.Close()
 	wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	for wctx.Err() == nil {
-		if len(cl.PollFetches(wctx).Records()) > 0 {
-			return nil
-		}
+	recs, err := poll(wctx, h.opts, topic, 1, false)
+	if err == nil && len(recs) == 0 {
+		err = wctx.Err()
 	}
-	return fmt.Errorf("no record of the transaction reached the broker: %w", wctx.Err())
+	if err != nil {
+		return fmt.Errorf("no record of the transaction reached the broker: %w", err)
+	}
+	return nil
 }
 
 // TestFatalAbortsTransaction checks that a batch whose transform fails
