@@ -10,17 +10,19 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/heliosdb/helios-etl/schemas"
 	"github.com/heliosdb/helios-etl/schemas/envelope"
+
+	"github.com/heliosdb/helios-etl/integration/testenv"
 )
 
 // cdcEnv is one CDC test's own schema, slot, publication, topic prefix and
 // state directory on the shared services.
 type cdcEnv struct {
 	t        *testing.T
+	sc       *testenv.Schema
 	dsn      string
 	brokers  []string
 	conn     *pgx.Conn
@@ -30,47 +32,13 @@ type cdcEnv struct {
 
 func newCDCEnv(t *testing.T) *cdcEnv {
 	t.Helper()
-	e := &cdcEnv{t: t, dsn: pgDSN(t), brokers: kafkaBrokers(t), name: uniqueName("cdc"), stateDir: t.TempDir()}
-	ctx := testContext(t, time.Minute)
-	conn, err := pgx.Connect(ctx, e.dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.conn = conn
-	e.exec("CREATE SCHEMA " + e.name)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_, _ = conn.Exec(ctx, "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = $1 AND active", e.name)
-		time.Sleep(200 * time.Millisecond)
-		_, _ = conn.Exec(ctx, "SELECT pg_drop_replication_slot($1) FROM pg_replication_slots WHERE slot_name = $1", e.name)
-		_, _ = conn.Exec(ctx, "DROP PUBLICATION IF EXISTS "+e.name)
-		_, _ = conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+e.name+" CASCADE")
-		conn.Close(ctx)
-		if cl, err := kgo.NewClient(kgo.SeedBrokers(e.brokers...)); err == nil {
-			adm := kadm.NewClient(cl)
-			if topics, err := adm.ListTopics(ctx); err == nil {
-				var mine []string
-				for _, name := range topics.Names() {
-					if strings.HasPrefix(name, e.name+".") {
-						mine = append(mine, name)
-					}
-				}
-				_, _ = adm.DeleteTopics(ctx, mine...)
-			}
-			cl.Close()
-		}
-	})
-	return e
+	sc := testenv.NewSchema(t, "cdc")
+	return &cdcEnv{t: t, sc: sc, dsn: sc.DSN, brokers: sc.Brokers, conn: sc.Conn, name: sc.Name, stateDir: t.TempDir()}
 }
 
 func (e *cdcEnv) exec(sql string, args ...any) {
 	e.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if _, err := e.conn.Exec(ctx, sql, args...); err != nil {
-		e.t.Fatalf("%s: %v", sql, err)
-	}
+	e.sc.Exec(sql, args...)
 }
 
 func (e *cdcEnv) topic(table string) string { return e.name + "." + e.name + "." + table }

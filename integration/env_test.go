@@ -2,19 +2,18 @@ package integration
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/heliosdb/helios-etl/integration/testenv"
 )
 
 // Environment variables naming the services under test; see the package doc.
 const (
-	envPGDSN        = "HELIOS_TEST_PG_DSN"
-	envKafkaBrokers = "HELIOS_TEST_KAFKA_BROKERS"
-	envConnectURL   = "HELIOS_TEST_CONNECT_URL"
+	envPGDSN        = testenv.PGDSN
+	envKafkaBrokers = testenv.KafkaBrokers
+	envConnectURL   = testenv.ConnectURL
 )
 
 // pgDSN returns the PostgreSQL connection string under test, or skips t.
@@ -38,11 +37,7 @@ func connectURL(t testing.TB) string {
 // requireEnv returns the value of key, or skips t with a one-line reason.
 func requireEnv(t testing.TB, key, what string) string {
 	t.Helper()
-	v := strings.TrimSpace(os.Getenv(key))
-	if v == "" {
-		t.Skipf("%s is unset, so there is no %s to test against (make test starts the services and sets it)", key, what)
-	}
-	return v
+	return testenv.Require(t, key, what)
 }
 
 // testContext returns a context that ends after d or when t finishes.
@@ -56,8 +51,4 @@ func testContext(t testing.TB, d time.Duration) context.Context {
 // uniqueName returns prefix followed by a random suffix, for topics, tables,
 // slots and transactional IDs that must not collide with other tests or users
 // of the same services. It uses only [a-z0-9_], which is valid everywhere.
-func uniqueName(prefix string) string {
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	return prefix + "_" + hex.EncodeToString(b[:])
-}
+func uniqueName(prefix string) string { return testenv.UniqueName(prefix) }

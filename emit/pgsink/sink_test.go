@@ -2,10 +2,7 @@ package pgsink
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -15,25 +12,22 @@ import (
 
 	"github.com/heliosdb/helios-etl/emit"
 	"github.com/heliosdb/helios-etl/schemas"
+
+	"github.com/heliosdb/helios-etl/integration/testenv"
 )
 
 // testPool connects to HELIOS_TEST_PG_DSN and gives the test its own
 // target schema, dropped at cleanup.
 func testPool(t testing.TB) (*pgxpool.Pool, string) {
 	t.Helper()
-	dsn := os.Getenv("HELIOS_TEST_PG_DSN")
-	if dsn == "" {
-		t.Skip("HELIOS_TEST_PG_DSN is unset, so there is no PostgreSQL to apply to (make test starts the services and sets it)")
-	}
+	dsn := testenv.Require(t, testenv.PGDSN, "PostgreSQL")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	pool, err := pgxpool.New(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b [5]byte
-	_, _ = rand.Read(b[:])
-	schema := "pgsink_" + hex.EncodeToString(b[:])
+	schema := testenv.UniqueName("pgsink")
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()

@@ -3,11 +3,8 @@ package pgcdc
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -19,28 +16,15 @@ import (
 
 	"github.com/heliosdb/helios-etl/ingest/pgcdc/pgvalue"
 	"github.com/heliosdb/helios-etl/schemas"
-)
 
-// The tests in this file's companions run the source against the real
-// PostgreSQL and Kafka named by these variables (make test sets them).
-const (
-	envPGDSN   = "HELIOS_TEST_PG_DSN"
-	envBrokers = "HELIOS_TEST_KAFKA_BROKERS"
+	"github.com/heliosdb/helios-etl/integration/testenv"
 )
-
-func requireEnv(t *testing.T, key string) string {
-	t.Helper()
-	v := strings.TrimSpace(os.Getenv(key))
-	if v == "" {
-		t.Skipf("%s is unset, so there is no server to test against (make test starts the services and sets it)", key)
-	}
-	return v
-}
 
 // pgEnv is one test's own schema, slot, publication and topic prefix (all
-// named e.name) on the shared services.
+// named e.name) on the shared services (testenv: make test sets them).
 type pgEnv struct {
 	t       *testing.T
+	sc      *testenv.Schema
 	dsn     string
 	brokers []string
 	conn    *pgx.Conn
@@ -49,49 +33,13 @@ type pgEnv struct {
 
 func newPGEnv(t *testing.T) *pgEnv {
 	t.Helper()
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	e := &pgEnv{t: t, dsn: requireEnv(t, envPGDSN), brokers: strings.Split(requireEnv(t, envBrokers), ","),
-		name: "pgcdc_" + hex.EncodeToString(b[:])}
-	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, e.dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.conn = conn
-	e.exec("CREATE SCHEMA " + e.name)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_, _ = conn.Exec(ctx, "SELECT pg_drop_replication_slot($1) FROM pg_replication_slots WHERE slot_name = $1", e.name)
-		_, _ = conn.Exec(ctx, "DROP PUBLICATION IF EXISTS "+e.name)
-		_, _ = conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+e.name+" CASCADE")
-		conn.Close(ctx)
-		if cl, err := kgo.NewClient(kgo.SeedBrokers(e.brokers...)); err == nil {
-			adm := kadm.NewClient(cl)
-			if topics, err := adm.ListTopics(ctx); err == nil {
-				var mine []string
-				for _, n := range topics.Names() {
-					if strings.HasPrefix(n, e.name+".") {
-						mine = append(mine, n)
-					}
-				}
-				_, _ = adm.DeleteTopics(ctx, mine...)
-			}
-			cl.Close()
-		}
-	})
-	return e
+	sc := testenv.NewSchema(t, "pgcdc")
+	return &pgEnv{t: t, sc: sc, dsn: sc.DSN, brokers: sc.Brokers, conn: sc.Conn, name: sc.Name}
 }
 
 func (e *pgEnv) exec(sql string, args ...any) {
 	e.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if _, err := e.conn.Exec(ctx, sql, args...); err != nil {
-		e.t.Fatalf("%s: %v", sql, err)
-	}
+	e.sc.Exec(sql, args...)
 }
 
 // waitInactive waits until no walsender holds the slot: the server ends
