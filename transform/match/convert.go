@@ -63,21 +63,13 @@ func (c Conversion) Output() infer.Type {
 		return t
 	case ConvDateLayout, ConvTimestampToDate:
 		return infer.Date
-	case ConvDateToTimestamp:
+	case ConvDateToTimestamp, ConvEpochToTime:
 		return infer.Timestamp
-	case ConvEpochToTime:
-		return infer.Timestamp
-	case ConvPlainNumber, ConvScale, ConvLinear:
+	case ConvCentsToDecimal, ConvPlainNumber, ConvScale, ConvLinear:
 		return infer.Decimal
-	case ConvSecondsToDur:
-		return infer.String
-	case ConvValueMap:
-		return infer.String
 	case ConvBoolWords:
 		return infer.Boolean
-	case ConvCentsToDecimal:
-		return infer.Decimal
-	case ConvCountryToISO, ConvSplitName, ConvPhoneFormat:
+	case ConvCountryToISO, ConvSplitName, ConvPhoneFormat, ConvValueMap, ConvSecondsToDur:
 		return infer.String
 	}
 	return infer.Unknown
