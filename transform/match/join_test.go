@@ -1,7 +1,6 @@
 package match
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"strconv"
@@ -107,14 +106,7 @@ func TestJoinedEvidence(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			src, tgt := joinTables(t, tt.rows, tt.src, tt.tgt)
-			m, err := New(Config{}, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := m.Match(context.Background(), src, tgt)
-			if err != nil {
-				t.Fatal(err)
-			}
+			res := matchDefault(t, src, tgt)
 			got := map[string]Mapping{}
 			for _, mp := range res.Mappings {
 				got[mp.Source] = mp
